@@ -1,0 +1,37 @@
+# ecs-scheduler: `make dev` runs the product locally, `make test` runs every test.
+# Both install what they need on a fresh machine (npm packages, the Python virtualenv, the control plane
+# binaries), caching what is built outside the checkout (see hack/cache-dir.sh).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+NODE_STAMP := node_modules/.package-lock.json
+
+.PHONY: build test test-unit dev lint deps clean
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+deps: $(NODE_STAMP)
+
+build: deps
+	npx tsc -p tsconfig.build.json
+
+## test: every test, unit and integration, starting the local stack it needs.
+test: build
+	hack/test.sh
+
+## test-unit: the tests that need no servers.
+test-unit: deps
+	npx mocha 'test/**/*.test.ts' --exclude 'test/integration/**'
+
+## dev: the local control plane, moto, the controller and the shim on 127.0.0.1:5000.
+dev: build
+	hack/dev.sh
+
+lint: deps
+	npx tsc -p tsconfig.json --noEmit
+	npx eslint .
+
+clean:
+	rm -rf dist .dev
