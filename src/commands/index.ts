@@ -1,4 +1,7 @@
 import type { Command } from './command.js';
+import { crdCommand } from './crd.js';
 
 /** Every subcommand of bin/ecs-scheduler, by name. */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  crd: crdCommand,
+};

@@ -1,0 +1,5 @@
+export * from './group.js';
+export * from './spec.js';
+export * from './status.js';
+export * from './scheduled-ecs-job.js';
+export * from './crd.js';

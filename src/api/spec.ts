@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+// The single source of truth for the ScheduledEcsJob spec: the CRD's OpenAPI schema is generated from
+// it (src/api/crd.ts) and the REST shim validates legacy bodies with it. What a structural schema cannot
+// say (schedule syntax, timezone names) is checked by validateSpecSemantics in semantics.ts.
+
+const rfc3339 = z.iso.datetime({ offset: true });
+const nonEmpty = z.string().min(1);
+
+export const triggerTypes = ['sqs'] as const;
+
+export const sqsTrigger = z
+  .object({
+    type: z.enum(triggerTypes).describe('Trigger implementation; only "sqs" exists today.'),
+    queueName: nonEmpty.max(80).optional().describe('SQS queue name, resolved to a URL once and cached.'),
+    queueUrl: z.url().optional().describe('SQS queue URL; takes precedence over queueName.'),
+    messagesPerTask: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Scale factor: one task per this many visible messages, at least taskCount, at most maxCount. ' +
+          'Without it a non-empty queue launches taskCount tasks.',
+      ),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: 'has(self.queueName) || has(self.queueUrl)', message: 'sqs trigger needs queueName or queueUrl' },
+    ],
+  })
+  .refine((t) => t.queueName !== undefined || t.queueUrl !== undefined, {
+    message: 'sqs trigger needs queueName or queueUrl',
+  })
+  .describe('Launch only when the check passes: for sqs, when the queue has visible messages.');
+
+export const containerOverride = z
+  .object({
+    containerName: nonEmpty.describe('Container of the task definition to override.'),
+    environment: z.record(z.string(), z.string()).optional().describe('Environment variables, by name.'),
+    command: z.array(z.string()).optional().describe('Replaces the container command.'),
+    cpu: z.int().min(0).optional().describe('CPU units for the container.'),
+    memory: z.int().min(1).optional().describe('Hard memory limit (MiB) for the container.'),
+  })
+  .describe('Overrides for one container of the task.');
+
+export const capacityProviderStrategyItem = z.object({
+  capacityProvider: nonEmpty,
+  weight: z.int().min(0).max(1000).optional(),
+  base: z.int().min(0).max(100000).optional(),
+});
+
+export const awsvpcConfiguration = z.object({
+  subnets: z.array(nonEmpty).min(1).max(16).describe('Subnet IDs (at most 16).'),
+  securityGroups: z.array(nonEmpty).max(5).optional().describe('Security group IDs (at most 5).'),
+  assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
+});
+
+export const launchTypes = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
+export const concurrencyPolicies = ['TopUp', 'Allow', 'Forbid', 'Replace'] as const;
+export type ConcurrencyPolicy = (typeof concurrencyPolicies)[number];
+
+export const scheduledEcsJobSpec = z
+  .object({
+    taskDefinition: nonEmpty
+      .max(1600)
+      .describe('Task definition to run: family, family:revision, or full ARN.'),
+    schedule: nonEmpty
+      .max(256)
+      .describe(
+        'Legacy schedule: "second minute hour day_of_week week day month year", omitted right-hand ' +
+          'fields are *; ? in second, minute or hour picks a stable value (see status.resolvedSchedule).',
+      ),
+    timezone: nonEmpty.max(64).optional().describe('IANA timezone of the schedule; default UTC.'),
+    scheduleStart: rfc3339.optional().describe('No firing before this instant (RFC 3339).'),
+    scheduleEnd: rfc3339.optional().describe('No firing after this instant (RFC 3339).'),
+    taskCount: z
+      .int()
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Least number of tasks that should be active when the job fires; default 1.'),
+    maxCount: z.int().min(1).max(50).optional().describe('Most tasks launched by one firing.'),
+    suspended: z.boolean().optional().describe('When true the job does not fire; default false.'),
+    trigger: sqsTrigger.optional(),
+    overrides: z.array(containerOverride).max(10).optional().describe('Per-container overrides.'),
+    cluster: nonEmpty.max(1600).optional().describe("ECS cluster name or ARN; default the controller's."),
+    launchType: z.enum(launchTypes).optional(),
+    capacityProviderStrategy: z.array(capacityProviderStrategyItem).max(20).optional(),
+    networkConfiguration: z
+      .object({ awsvpc: awsvpcConfiguration })
+      .optional()
+      .describe('awsvpc network configuration; required by Fargate.'),
+    platformVersion: nonEmpty.max(32).optional().describe('Fargate platform version.'),
+    group: nonEmpty.max(255).optional().describe('ECS task group.'),
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .optional()
+      .describe('Tags added to every launched task (the controller adds its own under ecs-scheduler.io/).'),
+    propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
+    startingDeadlineSeconds: z
+      .int()
+      .min(0)
+      .max(2_592_000)
+      .optional()
+      .describe('A missed firing older than this is skipped; default 3600 (the legacy misfire grace).'),
+    concurrencyPolicy: z
+      .enum(concurrencyPolicies)
+      .optional()
+      .describe(
+        'TopUp (default, legacy): launch the shortfall to taskCount; Allow: always launch; ' +
+          'Forbid: skip while tasks are active; Replace: stop active tasks, then launch.',
+      ),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: '!(has(self.launchType) && has(self.capacityProviderStrategy))',
+        message: 'launchType and capacityProviderStrategy are mutually exclusive',
+      },
+      {
+        rule: '!has(self.maxCount) || !has(self.taskCount) || self.maxCount >= self.taskCount',
+        message: 'maxCount must be at least taskCount',
+      },
+    ],
+  })
+  // The same rules as the CEL validations above, for callers that validate with zod (the REST shim).
+  .refine((s) => !(s.launchType !== undefined && s.capacityProviderStrategy !== undefined), {
+    message: 'launchType and capacityProviderStrategy are mutually exclusive',
+    path: ['launchType'],
+  })
+  .refine((s) => s.maxCount === undefined || s.taskCount === undefined || s.maxCount >= s.taskCount, {
+    message: 'maxCount must be at least taskCount',
+    path: ['maxCount'],
+  });
+
+export type ScheduledEcsJobSpec = z.infer<typeof scheduledEcsJobSpec>;
+export type SqsTrigger = z.infer<typeof sqsTrigger>;
+export type ContainerOverride = z.infer<typeof containerOverride>;
