@@ -3,3 +3,4 @@ export * from './spec.js';
 export * from './status.js';
 export * from './scheduled-ecs-job.js';
 export * from './crd.js';
+export * from './identity.js';
