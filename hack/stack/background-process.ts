@@ -7,7 +7,8 @@ import type { Watchdog } from './watchdog.js';
 export interface BackgroundProcess {
   name: string;
   pid: number;
-  logFile: string;
+  /** Where its output goes; undefined when it writes to this process's terminal. */
+  logFile: string | undefined;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   exited: Promise<number | string>;
   /** Whether the process has exited. */
@@ -22,7 +23,8 @@ export interface BackgroundProcessOptions {
   name: string;
   command: string;
   args: string[];
-  logFile: string;
+  /** Default: the output goes to this process's stdout and stderr. */
+  logFile?: string;
   watchdog: Watchdog;
   /** Marks the process as this stack's (ECSS_STACK_DIR in its environment), for the stale-run sweep. */
   stackDir: string;
@@ -35,13 +37,13 @@ export interface BackgroundProcessOptions {
  * the watchdog stops it if this process dies.
  */
 export function startBackgroundProcess(options: BackgroundProcessOptions): BackgroundProcess {
-  const log = openSync(options.logFile, 'a');
+  const log = options.logFile === undefined ? 'inherit' : openSync(options.logFile, 'a');
   const child = spawn(options.command, options.args, {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, ...options.env, ECSS_STACK_DIR: options.stackDir },
   });
-  closeSync(log);
+  if (typeof log === 'number') closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
   child.unref();
@@ -84,6 +86,7 @@ export function startBackgroundProcess(options: BackgroundProcessOptions): Backg
       options.watchdog.forgetProcessGroup(pid);
     },
     logTail(lines = 20) {
+      if (options.logFile === undefined) return '(output went to the terminal)';
       try {
         return readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
       } catch {

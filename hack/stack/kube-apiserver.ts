@@ -48,6 +48,9 @@ export function startKubeApiserver(options: KubeApiserverOptions): Promise<KubeA
         `--token-auth-file=${options.tokenFile}`,
         '--authorization-mode=RBAC',
         '--service-cluster-ip-range=10.0.0.0/24',
+        // The default reconciler publishes 127.0.0.1 as the endpoint of Service "kubernetes", which the
+        // API rejects (loopback), and logs that every 10 s. Nothing here uses that Service.
+        '--endpoint-reconciler-type=none',
         '--allow-privileged=true',
         // Its admission needs the default ServiceAccount, which only the absent controller-manager creates.
         '--disable-admission-plugins=ServiceAccount',

@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { BackgroundProcess } from './background-process.js';
+import { startBackgroundProcess, type BackgroundProcess, type BackgroundProcessOptions } from './background-process.js';
 import { locateBinaries, type Binaries } from './binaries.js';
 import { writeApiserverCertificates } from './certificates.js';
 import { startEtcd } from './etcd.js';
 import { startKubeApiserver } from './kube-apiserver.js';
-import { kubeConfigFor, writeKubeconfig } from './kubeconfig.js';
+import { writeKubeconfig } from './kubeconfig.js';
 import { startMoto, type AwsClientSettings } from './moto.js';
 import { stackDirTemplate, sweepStaleStacks } from './stale-stacks.js';
 import { makeStaticUsers, writeTokenFile, type StaticUser, type UserName } from './users.js';
@@ -17,6 +16,11 @@ export interface StackOptions {
   binaries?: Binaries;
   /** moto's port; default a free one. */
   motoPort?: number;
+  /**
+   * Creates AWS resources as soon as moto answers, while the apiserver is still starting (moto loads each
+   * service's code on its first call, which takes a second or two).
+   */
+  seedMoto?: (aws: AwsClientSettings) => Promise<void>;
   /** Progress lines (default: none). */
   log?: (message: string) => void;
 }
@@ -29,12 +33,8 @@ export interface Stack {
   /** PEM of the CA that signed the apiserver's certificate, and its file. */
   caPem: string;
   caFile: string;
-  /** Kubeconfig with a context per static user, the admin's current. */
+  /** Kubeconfig with a context per static user (see contextName), the admin's current. */
   kubeconfigPath: string;
-  /** Admin (system:masters) client configuration. */
-  kubeConfig: KubeConfig;
-  /** Client configuration acting as another static user. */
-  kubeConfigFor(user: UserName): KubeConfig;
   users: Record<UserName, StaticUser>;
   kubectl: string;
   etcdUrl: string;
@@ -44,7 +44,16 @@ export interface Stack {
   startupMs: number;
   /** Logs of every process, by name. */
   logFiles: Record<string, string>;
-  /** Stops every process and removes `dir`; safe to call twice. */
+  /** Resolves with the first of the stack's processes to exit, whatever the reason (stop() included). */
+  firstExit: Promise<BackgroundProcess>;
+  /**
+   * Starts another process under the stack's care (make dev: the controller): stopped first by stop(),
+   * and by the watchdog if this process dies.
+   */
+  startProcess(options: Omit<BackgroundProcessOptions, 'watchdog' | 'stackDir'>): BackgroundProcess;
+  /** Registers a file outside `dir` to remove with it (make dev: .dev/kubeconfig, whose tokens die with the stack). */
+  removeWithStack(path: string): void;
+  /** Stops every process and removes `dir` and what removeWithStack named; safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -56,14 +65,16 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
-  const log = options.log ?? (() => {});
+  const log = (message: string): void => options.log?.(`${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const swept = sweepStaleStacks();
   if (swept > 0) log(`removed ${swept} stale stack(s) left by dead processes`);
   const binaries = options.binaries ?? locateBinaries();
   const watchdog = startWatchdog();
   const dir = await mkdtemp(stackDirTemplate());
-  watchdog.watchDirectory(dir);
+  watchdog.watchPath(dir);
   const processes: BackgroundProcess[] = [];
+  const extraPaths: string[] = [];
+  const clients: BackgroundProcess[] = [];
   const track = <T extends { process: BackgroundProcess }>(server: T): T => {
     processes.push(server.process);
     return server;
@@ -71,10 +82,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      // etcd last: stopping it under the apiserver makes the apiserver's shutdown wait on retries.
+      // Clients of the servers first, so they can shut down cleanly (release a Lease, say). etcd last:
+      // stopping it under the apiserver makes the apiserver's shutdown wait on retries.
+      await Promise.all(clients.map((p) => p.stop()));
       await Promise.all(processes.filter((p) => p.name !== 'etcd').map((p) => p.stop()));
       await Promise.all(processes.filter((p) => p.name === 'etcd').map((p) => p.stop()));
-      await rm(dir, { recursive: true, force: true });
+      for (const path of [dir, ...extraPaths]) await rm(path, { recursive: true, force: true });
       watchdog.release();
     })());
 
@@ -84,7 +97,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const tokenFile = join(dir, 'tokens.csv');
     const moto = startMoto({ binary: binaries.motoServer, stackDir: dir, watchdog, port: options.motoPort })
       .then(track)
-      .then((moto) => (log(`moto ready at ${moto.aws.endpoint}`), moto));
+      .then(async (moto) => {
+        log(`moto ready at ${moto.aws.endpoint}`);
+        if (options.seedMoto) {
+          await options.seedMoto(moto.aws);
+          log('moto seeded');
+        }
+        return moto;
+      });
     // Awaited below; until then a failure must not count as an unhandled rejection.
     motoStarted = moto.catch(() => undefined);
     const [etcd, certificates] = await Promise.all([
@@ -115,14 +135,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       caPem: certificates.caPem,
       caFile: certificates.caFile,
       kubeconfigPath,
-      kubeConfig: kubeConfigFor('admin', kubeconfigOptions),
-      kubeConfigFor: (user) => kubeConfigFor(user, kubeconfigOptions),
       users,
       kubectl: binaries.kubectl,
       etcdUrl: etcd.clientUrl,
       aws,
       startupMs: Date.now() - started,
-      logFiles: Object.fromEntries(processes.map((p) => [p.name, p.logFile])),
+      logFiles: Object.fromEntries(processes.map((p) => [p.name, p.logFile!])),
+      firstExit: Promise.race(processes.map((p) => p.exited.then(() => p))),
+      removeWithStack(path) {
+        extraPaths.push(path);
+        watchdog.watchPath(path);
+      },
+      startProcess(processOptions) {
+        const client = startBackgroundProcess({ ...processOptions, watchdog, stackDir: dir });
+        clients.push(client);
+        return client;
+      },
       stop,
     };
   } catch (error) {

@@ -4,16 +4,16 @@
 # in its own session, with its standard input a pipe from that Node process. It reads lines until EOF:
 #   pid N      a process group to stop (the child was started as its group leader)
 #   forget N   the owner stopped N itself; never signal it (its PID may be reused)
-#   dir PATH   a directory to remove
+#   path PATH  a file or directory to remove
 # EOF means the owner closed the pipe: it exited, crashed or was killed. Nothing polls the owner.
 set -u
 declare -A groups=()
-dirs=()
+paths=()
 while read -r verb value; do
   case "$verb" in
     pid) groups[$value]=1 ;;
     forget) unset "groups[$value]" ;;
-    dir) dirs+=("$value") ;;
+    path) paths+=("$value") ;;
   esac
 done
 for pgid in "${!groups[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null; done
@@ -25,4 +25,4 @@ for _ in $(seq 30); do
   sleep 0.1
 done
 for pgid in "${!groups[@]}"; do kill -KILL -- "-$pgid" 2>/dev/null; done
-for dir in "${dirs[@]}"; do rm -rf -- "$dir"; done
+for path in "${paths[@]}"; do rm -rf -- "$path"; done

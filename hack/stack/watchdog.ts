@@ -9,8 +9,8 @@ export interface Watchdog {
   watchProcessGroup(pid: number): void;
   /** The owner stopped this group itself: the watchdog must not signal it later (PIDs are reused). */
   forgetProcessGroup(pid: number): void;
-  /** Registers a directory to remove. */
-  watchDirectory(path: string): void;
+  /** Registers a file or directory to remove. */
+  watchPath(path: string): void;
   /** Closes the pipe: the watchdog cleans up what is still registered, then exits. */
   release(): void;
 }
@@ -39,7 +39,7 @@ export function startWatchdog(): Watchdog {
     pid: child.pid!,
     watchProcessGroup: (pid) => send(`pid ${pid}`),
     forgetProcessGroup: (pid) => send(`forget ${pid}`),
-    watchDirectory: (path) => send(`dir ${path}`),
+    watchPath: (path) => send(`path ${path}`),
     release: () => pipe.end(),
   };
 }
