@@ -1,0 +1,138 @@
+// make dev: the local stack in the foreground, on loopback: kube-apiserver on etcd with the CRDs of crds/
+// applied, moto (ECS, SQS) seeded on 127.0.0.1:5001, and the controller with the shim on 127.0.0.1:5000
+// once it is built. Ctrl-C stops everything. Run through hack/dev.sh, which builds what is missing first.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { copyFile, mkdir, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import type { BackgroundProcess } from './background-process.js';
+import { assertPortFree } from './free-port.js';
+import { motoRegion } from './moto.js';
+import { devSeed, seedMoto } from './seed-moto.js';
+import { startStack, type Stack } from './stack.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const devDir = join(repo, '.dev');
+const kubeconfigPath = join(devDir, 'kubeconfig');
+const kubectlLink = join(devDir, 'bin', 'kubectl');
+const motoPort = Number(process.env.ECSS_MOTO_PORT ?? 5001);
+const shimPort = Number(process.env.ECSS_PORT ?? 5000);
+
+const say = (message: string): void => {
+  process.stderr.write(`make dev: ${message}\n`);
+};
+
+/** Applies every CRD in crds/ and waits until the apiserver serves them; returns their file names. */
+async function applyCrds(stack: Stack): Promise<string[]> {
+  const crdDir = join(repo, 'crds');
+  const files = existsSync(crdDir) ? readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)) : [];
+  if (files.length === 0) return [];
+  const kubectl = (...args: string[]) =>
+    promisify(execFile)(stack.kubectl, ['--kubeconfig', stack.kubeconfigPath, ...args]);
+  const fileArgs = files.flatMap((f) => ['-f', join(crdDir, f)]);
+  await kubectl('apply', '--server-side', ...fileArgs);
+  await kubectl('wait', '--for=condition=Established', '--timeout=30s', ...fileArgs);
+  return files;
+}
+
+/**
+ * THE CONTROLLER AND SHIM START HERE, once src/commands/controller.ts is built to dist/. Everything they
+ * need comes through the environment: the kubeconfig (admin), moto as the AWS endpoint with dummy
+ * credentials, and the shim's port. Returns undefined while there is no controller command to start.
+ */
+function startController(stack: Stack): BackgroundProcess | undefined {
+  if (!existsSync(join(repo, 'dist', 'commands', 'controller.js'))) return undefined;
+  return stack.startProcess({
+    name: 'controller',
+    command: join(repo, 'bin', 'ecs-scheduler'),
+    args: ['controller', '--shim'],
+    env: {
+      KUBECONFIG: kubeconfigPath,
+      AWS_ENDPOINT_URL: stack.aws.endpoint,
+      AWS_REGION: stack.aws.region,
+      AWS_ACCESS_KEY_ID: stack.aws.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: stack.aws.credentials.secretAccessKey,
+      ECSS_PORT: String(shimPort),
+    },
+    // No logFile: its log is what a developer watches, so it goes to this terminal.
+  });
+}
+
+/** Writes .dev/kubeconfig and links .dev/bin/kubectl to the cached build. */
+async function writeDevFiles(stack: Stack): Promise<void> {
+  await mkdir(join(devDir, 'bin'), { recursive: true });
+  stack.removeWithStack(kubeconfigPath);
+  await copyFile(stack.kubeconfigPath, kubeconfigPath);
+  await rm(kubectlLink, { force: true });
+  await symlink(stack.kubectl, kubectlLink);
+}
+
+function usage(stack: Stack, crds: string[], controller: BackgroundProcess | undefined): string {
+  const { credentials } = stack.aws;
+  const controllerLine = controller
+    ? `controller+shim http://127.0.0.1:${shimPort} (pid ${controller.pid}, output below)`
+    : 'controller      not started: dist/commands/controller.js does not exist yet (make build once it does)';
+  return `
+local stack up in ${process.uptime().toFixed(1)} s, on loopback:
+  kube-apiserver  ${stack.apiserverUrl}  CRDs: ${crds.length > 0 ? crds.join(', ') : '(crds/ is empty)'}
+  moto            ${stack.aws.endpoint}  ECS cluster ${devSeed.cluster}; task definitions ${devSeed.taskDefinitions.map((t) => `${t.family} (${t.containerName})`).join(', ')}; SQS queue ${devSeed.queue}
+  ${controllerLine}
+  logs            ${stack.dir}/*.log
+
+In another shell:
+  export KUBECONFIG=${kubeconfigPath} PATH=${join(devDir, 'bin')}:$PATH
+  kubectl get crds
+  kubectl --context unprivileged@ecs-scheduler-local auth can-i list pods   # static users: admin (current), unprivileged, grantee
+  export AWS_ENDPOINT_URL=${stack.aws.endpoint} AWS_REGION=${motoRegion} AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}
+
+Ctrl-C stops everything.
+`;
+}
+
+async function main(): Promise<number> {
+  // Fail before starting anything if a fixed port is taken (an earlier make dev still running?).
+  await assertPortFree(motoPort);
+  await assertPortFree(shimPort);
+  const stack = await startStack({ motoPort, seedMoto, log: say });
+  // The stack's processes do not keep the event loop alive (so tests can exit); in the foreground, this does.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let stopping = false;
+  const shutdown = async (why: string, code: number): Promise<number> => {
+    if (stopping) return code;
+    stopping = true;
+    say(`${why}: stopping`);
+    await stack.stop();
+    clearInterval(keepAlive);
+    say('stopped');
+    return code;
+  };
+  const signalled = new Promise<number>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals, code: number) => () => void shutdown(signal, code).then(resolve);
+    process.once('SIGINT', onSignal('SIGINT', 130));
+    process.once('SIGTERM', onSignal('SIGTERM', 143));
+    process.once('SIGHUP', onSignal('SIGHUP', 129));
+  });
+  try {
+    const [crds] = await Promise.all([applyCrds(stack), writeDevFiles(stack)]);
+    const controller = startController(stack);
+    process.stdout.write(usage(stack, crds, controller));
+    const died = Promise.race([stack.firstExit, ...(controller ? [controller.exited.then(() => controller)] : [])]);
+    return await Promise.race([
+      signalled,
+      died.then(async (process) => {
+        if (stopping) return signalled;
+        say(`${process.name} exited with ${await process.exited}; ${process.logFile ?? ''}\n${process.logTail()}`);
+        return shutdown(`${process.name} died`, 1);
+      }),
+    ]);
+  } catch (error) {
+    return shutdown(`start-up failed: ${(error as Error).message}`, 1);
+  }
+}
+
+process.exitCode = await main().catch((error: Error) => {
+  say(error.message);
+  return 1;
+});
