@@ -123,7 +123,8 @@ async function main(): Promise<number> {
       signalled,
       died.then(async (process) => {
         if (stopping) return signalled;
-        say(`${process.name} exited with ${await process.exited}; ${process.logFile ?? ''}\n${process.logTail()}`);
+        const log = process.logFile === undefined ? '' : `; the end of ${process.logFile}:\n${process.logTail()}`;
+        say(`${process.name} exited with ${await process.exited}${log}`);
         return shutdown(`${process.name} died`, 1);
       }),
     ]);
