@@ -1,0 +1,51 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The controller's Prometheus metrics, on a registry of its own (no global state). */
+export class ControllerMetrics {
+  readonly registry = new Registry();
+
+  readonly fires = new Counter({
+    name: 'ecs_scheduler_fires_total',
+    help: 'Firings handled, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tasksLaunched = new Counter({
+    name: 'ecs_scheduler_tasks_launched_total',
+    help: 'ECS tasks launched.',
+    registers: [this.registry],
+  });
+
+  readonly launchFailures = new Counter({
+    name: 'ecs_scheduler_launch_failures_total',
+    help: 'Tasks ECS failed to launch (RunTask failures[] and rejected calls).',
+    registers: [this.registry],
+  });
+
+  readonly fireLateness = new Histogram({
+    name: 'ecs_scheduler_fire_lateness_seconds',
+    help: 'Time from a firing nominal time to its first RunTask call.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
+    registers: [this.registry],
+  });
+
+  readonly queueDepth = new Gauge({
+    name: 'ecs_scheduler_workqueue_depth',
+    help: 'Jobs waiting in the work queue.',
+    registers: [this.registry],
+  });
+
+  readonly reconcileDuration = new Histogram({
+    name: 'ecs_scheduler_reconcile_duration_seconds',
+    help: 'Duration of one reconcile.',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  readonly reconcileErrors = new Counter({
+    name: 'ecs_scheduler_reconcile_errors_total',
+    help: 'Reconciles that failed and were retried with backoff.',
+    registers: [this.registry],
+  });
+}
