@@ -121,11 +121,11 @@ async function main(): Promise<number> {
     const died = Promise.race([stack.firstExit, ...(controller ? [controller.exited.then(() => controller)] : [])]);
     return await Promise.race([
       signalled,
-      died.then(async (process) => {
+      died.then(async (dead) => {
         if (stopping) return signalled;
-        const log = process.logFile === undefined ? '' : `; the end of ${process.logFile}:\n${process.logTail()}`;
-        say(`${process.name} exited with ${await process.exited}${log}`);
-        return shutdown(`${process.name} died`, 1);
+        const log = dead.logFile === undefined ? '' : `; the end of ${dead.logFile}:\n${dead.logTail()}`;
+        say(`${dead.name} exited with ${await dead.exited}${log}`);
+        return shutdown(`${dead.name} died`, 1);
       }),
     ]);
   } catch (error) {
