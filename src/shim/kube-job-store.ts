@@ -1,0 +1,144 @@
+import {
+  ApiException,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+} from '@kubernetes/client-node';
+import { apiVersion, fieldManager, group, kind, plural, version } from '../api/group.js';
+import {
+  JobStoreError,
+  type FieldCause,
+  type JobResource,
+  type JobStore,
+  type JobStoreFailure,
+  type NewJob,
+  type SpecPatch,
+} from './job-store.js';
+
+// The JobStore over the apiserver: CustomObjectsApi calls on scheduledecsjobs in one namespace. Writes are
+// a create, a JSON merge patch of spec guarded by resourceVersion, and a delete guarded by uid, so a write
+// never lands on an object other than the one the shim read and validated against.
+
+/** Objects per list call: bounds each response while 10,000 jobs take 20 calls. */
+const listChunk = 500;
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  details?: { causes?: { field?: string; message?: string }[] };
+}
+
+function statusBody(body: unknown): StatusBody {
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as StatusBody;
+    } catch {
+      return { message: body };
+    }
+  }
+  return typeof body === 'object' && body !== null ? (body as StatusBody) : {};
+}
+
+function failureOf(code: number, status: StatusBody): JobStoreFailure {
+  if (code === 404) return 'NotFound';
+  if (code === 409) return status.reason === 'AlreadyExists' ? 'AlreadyExists' : 'Conflict';
+  if (code === 400 || code === 422) return 'Invalid';
+  if (code === 403) return 'Forbidden';
+  return 'Unavailable'; // 401 (the shim's own credentials), 429, 5xx
+}
+
+/** The JobStoreError for any failure of a client call. */
+export function storeErrorOf(error: unknown): JobStoreError {
+  if (error instanceof JobStoreError) return error;
+  if (error instanceof ApiException) {
+    const code = Number(error.code);
+    const status = statusBody(error.body);
+    const causes: FieldCause[] = (status.details?.causes ?? []).map((cause) => ({
+      field: cause.field ?? '',
+      message: cause.message ?? '',
+    }));
+    const message = status.message ?? (code === 401 ? "the shim's Kubernetes credentials were not accepted" : `HTTP ${code}`);
+    return new JobStoreError(failureOf(code, status), message, causes);
+  }
+  // No HTTP answer at all: connection refused, TLS, DNS.
+  return new JobStoreError('Unavailable', error instanceof Error ? error.message : String(error));
+}
+
+export interface KubeJobStoreOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+}
+
+export class KubeJobStore implements JobStore {
+  private readonly api: CustomObjectsApi;
+  private readonly namespace: string;
+
+  constructor(options: KubeJobStoreOptions) {
+    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.namespace = options.namespace;
+  }
+
+  private get coordinates() {
+    return { group, version, plural, namespace: this.namespace };
+  }
+
+  async list(): Promise<JobResource[]> {
+    const items: JobResource[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = (await this.call(() =>
+        this.api.listNamespacedCustomObject({ ...this.coordinates, limit: listChunk, _continue: continueToken }),
+      )) as { items?: JobResource[]; metadata?: { _continue?: string; continue?: string } };
+      items.push(...(page.items ?? []));
+      continueToken = page.metadata?.continue ?? page.metadata?._continue;
+    } while (continueToken !== undefined && continueToken !== '');
+    return items;
+  }
+
+  async get(name: string): Promise<JobResource | undefined> {
+    try {
+      return (await this.call(() => this.api.getNamespacedCustomObject({ ...this.coordinates, name }))) as JobResource;
+    } catch (error) {
+      if (error instanceof JobStoreError && error.reason === 'NotFound') return undefined;
+      throw error;
+    }
+  }
+
+  async create(job: NewJob): Promise<JobResource> {
+    const body = {
+      apiVersion,
+      kind,
+      metadata: { name: job.name, namespace: this.namespace, annotations: job.annotations, labels: job.labels },
+      spec: job.spec,
+    };
+    return (await this.call(() =>
+      this.api.createNamespacedCustomObject({ ...this.coordinates, body, fieldManager }),
+    )) as JobResource;
+  }
+
+  async patchSpec(name: string, patch: SpecPatch, resourceVersion: string): Promise<JobResource> {
+    // resourceVersion in a merge patch is a precondition: the apiserver answers 409 if the object moved on.
+    const body = { metadata: { resourceVersion }, spec: patch };
+    return (await this.call(() =>
+      this.api.patchNamespacedCustomObject(
+        { ...this.coordinates, name, body, fieldManager },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    )) as JobResource;
+  }
+
+  async delete(name: string, uid: string): Promise<void> {
+    await this.call(() =>
+      this.api.deleteNamespacedCustomObject({ ...this.coordinates, name, body: { preconditions: { uid } } }),
+    );
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw storeErrorOf(error);
+    }
+  }
+}

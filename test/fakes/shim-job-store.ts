@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { scheduledEcsJobSpec } from '../../src/api/spec.js';
+import { apiVersion, kind } from '../../src/api/group.js';
+import {
+  JobStoreError,
+  type JobResource,
+  type JobStore,
+  type NewJob,
+  type SpecPatch,
+} from '../../src/shim/job-store.js';
+
+/** A write the shim made, as recorded by FakeShimJobStore. */
+export interface RecordedWrite {
+  verb: 'create' | 'patch' | 'delete';
+  name: string;
+  body?: unknown;
+}
+
+type Verb = 'list' | 'get' | RecordedWrite['verb'];
+
+// RFC 7386, written apart from the shim's own so that the fake does not share its bugs.
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const base = typeof target === 'object' && target !== null && !Array.isArray(target) ? target : {};
+  const out = new Map<string, unknown>(Object.entries(base));
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) out.delete(key);
+    else out.set(key, mergePatch(out.get(key), value));
+  }
+  return Object.fromEntries(out);
+}
+
+/**
+ * The apiserver as the shim sees it, in memory: names unique, resourceVersion and generation moving as the
+ * apiserver moves them, preconditions enforced, the CRD's validation applied (with zod, as the CRD is
+ * generated from it). Every write is recorded in `writes`; `failNext` injects one failure.
+ */
+export class FakeShimJobStore implements JobStore {
+  readonly objects = new Map<string, JobResource>();
+  readonly writes: RecordedWrite[] = [];
+  readonly calls: { verb: Verb; name?: string }[] = [];
+  private resourceVersion = 1;
+  /** Throws this error from the next call of `verb`, once. */
+  failNext: { verb: Verb; error: JobStoreError } | undefined;
+  /** Runs before each call (e.g. to change an object between the shim's read and its write). */
+  beforeCall: ((verb: Verb, name?: string) => void) | undefined;
+
+  constructor(readonly namespace = 'default') {}
+
+  /** Puts an object in place as kubectl would, without recording a write. */
+  seed(name: string, spec: unknown, extra: { annotations?: Record<string, string>; status?: unknown } = {}): JobResource {
+    const resource: JobResource = {
+      metadata: {
+        name,
+        namespace: this.namespace,
+        uid: randomUUID(),
+        resourceVersion: String(this.resourceVersion++),
+        generation: 1,
+        creationTimestamp: '2017-04-01T00:00:00Z',
+        ...(extra.annotations === undefined ? {} : { annotations: extra.annotations }),
+      },
+      spec,
+      ...(extra.status === undefined ? {} : { status: extra.status }),
+    };
+    this.objects.set(name, resource);
+    return structuredClone(resource);
+  }
+
+  /** Sets an object's status as the controller would. */
+  setStatus(name: string, status: unknown): void {
+    const resource = this.objects.get(name);
+    if (resource === undefined) throw new Error(`no object ${name}`);
+    resource.status = status;
+    resource.metadata.resourceVersion = String(this.resourceVersion++);
+  }
+
+  private enter(verb: Verb, name?: string): void {
+    this.calls.push(name === undefined ? { verb } : { verb, name });
+    this.beforeCall?.(verb, name);
+    if (this.failNext?.verb === verb) {
+      const { error } = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+  }
+
+  async list(): Promise<JobResource[]> {
+    this.enter('list');
+    return [...this.objects.values()].map((resource) => structuredClone(resource));
+  }
+
+  async get(name: string): Promise<JobResource | undefined> {
+    this.enter('get', name);
+    const resource = this.objects.get(name);
+    return resource === undefined ? undefined : structuredClone(resource);
+  }
+
+  async create(job: NewJob): Promise<JobResource> {
+    this.enter('create', job.name);
+    if (this.objects.has(job.name)) throw new JobStoreError('AlreadyExists', `scheduledecsjobs "${job.name}" already exists`);
+    this.validate(job.spec);
+    this.writes.push({ verb: 'create', name: job.name, body: structuredClone(job) });
+    const resource: JobResource = {
+      metadata: {
+        name: job.name,
+        namespace: this.namespace,
+        uid: randomUUID(),
+        resourceVersion: String(this.resourceVersion++),
+        generation: 1,
+        creationTimestamp: '2017-04-03T01:19:27Z',
+        annotations: { ...job.annotations },
+        labels: { ...job.labels },
+      },
+      spec: structuredClone(job.spec),
+    };
+    this.objects.set(job.name, { apiVersion, kind, ...resource } as JobResource);
+    return structuredClone(resource);
+  }
+
+  async patchSpec(name: string, patch: SpecPatch, resourceVersion: string): Promise<JobResource> {
+    this.enter('patch', name);
+    const resource = this.objects.get(name);
+    if (resource === undefined) throw new JobStoreError('NotFound', `scheduledecsjobs "${name}" not found`);
+    if (resource.metadata.resourceVersion !== resourceVersion) {
+      throw new JobStoreError('Conflict', 'the object has been modified; please apply your changes to the latest version');
+    }
+    const spec = mergePatch(resource.spec, patch);
+    this.validate(spec);
+    this.writes.push({ verb: 'patch', name, body: structuredClone(patch) });
+    if (JSON.stringify(spec) !== JSON.stringify(resource.spec)) {
+      resource.spec = spec;
+      resource.metadata.generation = (resource.metadata.generation ?? 1) + 1;
+    }
+    resource.metadata.resourceVersion = String(this.resourceVersion++);
+    return structuredClone(resource);
+  }
+
+  async delete(name: string, uid: string): Promise<void> {
+    this.enter('delete', name);
+    const resource = this.objects.get(name);
+    if (resource === undefined) throw new JobStoreError('NotFound', `scheduledecsjobs "${name}" not found`);
+    if (resource.metadata.uid !== uid) throw new JobStoreError('Conflict', 'Precondition failed: UID in precondition');
+    this.writes.push({ verb: 'delete', name });
+    this.objects.delete(name);
+  }
+
+  private validate(spec: unknown): void {
+    const parsed = scheduledEcsJobSpec.safeParse(spec);
+    if (!parsed.success) {
+      const causes = parsed.error.issues.map((issue) => ({ field: ['spec', ...issue.path].join('.'), message: issue.message }));
+      throw new JobStoreError('Invalid', 'ScheduledEcsJob is invalid', causes);
+    }
+  }
+}
