@@ -8,4 +8,6 @@ cd "$here/.."
 "$here/control-plane-build.sh"
 ECSS_VENV="$("$here/python-venv.sh")"
 export ECSS_VENV TZ=UTC
+# With no arguments, every test file; otherwise the files given.
+if [ $# -eq 0 ]; then set -- 'test/**/*.test.ts'; fi
 exec npx mocha "$@"
