@@ -182,6 +182,10 @@ main() {
   if ! flock -n 9; then
     log "another build is running; waiting for it"
     flock 9
+    if all_present; then
+      log "the other build finished them"
+      return
+    fi
   fi
   local started=$SECONDS
   log "building Kubernetes $KUBERNETES_VERSION and etcd $ETCD_VERSION with $(go version | cut -d' ' -f3); a cold build takes about 5 minutes"
