@@ -54,7 +54,7 @@ function startController(stack: Stack): BackgroundProcess | undefined {
       AWS_REGION: stack.aws.region,
       AWS_ACCESS_KEY_ID: stack.aws.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: stack.aws.credentials.secretAccessKey,
-      ECSS_PORT: String(shimPort),
+      ECSS_SHIM_PORT: String(shimPort),
     },
     // No logFile: its log is what a developer watches, so it goes to this terminal.
   });
