@@ -35,8 +35,24 @@ export function compileSchedule(expression: string): CompiledFields {
   return compiled;
 }
 
+// Field texts repeat across jobs (`*`, `*/5`, `0`, `mon-fri`): compiled fields are immutable, so they are
+// shared, which also lets the search share its tables (wall-search.ts keys them on these arrays).
+const compiledFields = new Map<string, readonly Expression[]>();
+const COMPILED_FIELDS_LIMIT = 50_000;
+
 /** The expressions of one field's text (a comma-separated list); throws ScheduleError naming `field`. */
-export function compileField(field: FieldName, text: string): Expression[] {
+export function compileField(field: FieldName, text: string): readonly Expression[] {
+  const key = `${field} ${text}`;
+  let expressions = compiledFields.get(key);
+  if (expressions === undefined) {
+    expressions = Object.freeze(compileFieldText(field, text));
+    if (compiledFields.size >= COMPILED_FIELDS_LIMIT) compiledFields.clear();
+    compiledFields.set(key, expressions);
+  }
+  return expressions;
+}
+
+function compileFieldText(field: FieldName, text: string): Expression[] {
   checkRandom(field, text);
   const isDay = field === 'day';
   // Python's str.strip() then split on " *, *": only the day field can contain spaces (from `_`).

@@ -15,26 +15,52 @@ import { FIELD_RANGES, type FieldName } from './fields.js';
 /** The compiled expressions of every field (an omitted field is `*`). */
 export type CompiledFields = Readonly<Record<FieldName, readonly Expression[]>>;
 
-// Membership and "smallest member >= v" (-1: none) for a field with small integer values.
+// Membership and "smallest member >= v" (-1: none) for a field with small integer values. Immutable, and
+// shared by every schedule whose field compiled to the same (shared) expressions.
 class ValueTable {
   readonly has: Uint8Array;
   readonly next: Int16Array;
   readonly first: number;
   readonly all: boolean;
+  /** As a 32-bit mask (bit v set when v matches), for fields whose values fit: day and day_of_week. */
+  readonly mask: number;
+  /** day_of_week only: per weekday of a month's 1st, the mask of its days whose weekday matches. */
+  readonly weekdayMasks: readonly number[];
 
   constructor(expressions: readonly Expression[], field: FieldName) {
     const { min, max } = FIELD_RANGES[field];
     this.has = new Uint8Array(max + 2);
     this.next = new Int16Array(max + 2).fill(-1);
     let all = true;
+    let mask = 0;
     for (let v = min; v <= max; v += 1) {
       this.has[v] = expressions.some((e) => staticNext(e, v, min, max) === v) ? 1 : 0;
       if (this.has[v] === 0) all = false;
+      else if (v < 32) mask |= 1 << v;
     }
     for (let v = max; v >= 0; v -= 1) this.next[v] = this.has[v] === 1 ? v : (this.next[v + 1] as number);
     this.first = this.next[0] as number;
     this.all = all;
+    this.mask = mask;
+    this.weekdayMasks = field === 'day_of_week' ? [0, 1, 2, 3, 4, 5, 6].map((firstWeekday) => this.daysOnWeekdays(firstWeekday)) : [];
   }
+
+  private daysOnWeekdays(firstWeekday: number): number {
+    let days = 0;
+    for (let d = 1; d <= 31; d += 1) if (this.has[(firstWeekday + d - 1) % 7] === 1) days |= 1 << d;
+    return days;
+  }
+}
+
+const tables = new WeakMap<readonly Expression[], ValueTable>();
+
+function tableOf(expressions: readonly Expression[], field: FieldName): ValueTable {
+  let table = tables.get(expressions);
+  if (table === undefined) {
+    table = new ValueTable(expressions, field);
+    tables.set(expressions, table);
+  }
+  return table;
 }
 
 function staticNext(expression: Expression, value: number, min: number, max: number): number | null {
@@ -71,29 +97,22 @@ export class WallTimeSearch {
   private matchesNever = false;
 
   constructor(fields: CompiledFields) {
-    this.seconds = new ValueTable(fields.second, 'second');
-    this.minutes = new ValueTable(fields.minute, 'minute');
-    this.hours = new ValueTable(fields.hour, 'hour');
-    this.months = new ValueTable(fields.month, 'month');
-    this.weeks = new ValueTable(fields.week, 'week');
+    this.seconds = tableOf(fields.second, 'second');
+    this.minutes = tableOf(fields.minute, 'minute');
+    this.hours = tableOf(fields.hour, 'hour');
+    this.months = tableOf(fields.month, 'month');
+    this.weeks = tableOf(fields.week, 'week');
     this.firstTimeOfDay = this.hours.first * 3600 + this.minutes.first * 60 + this.seconds.first;
 
-    const days = new ValueTable(fields.day, 'day');
-    let mask = 0;
-    for (let d = 1; d <= 31; d += 1) if (days.has[d] === 1) mask |= 1 << d;
-    this.dayStaticMask = mask;
+    this.dayStaticMask = tableOf(fields.day, 'day').mask;
     this.dayExpressions = fields.day.filter(
       (e): e is WeekdayPositionExpression | LastDayOfMonthExpression =>
         e instanceof WeekdayPositionExpression || e instanceof LastDayOfMonthExpression,
     );
 
-    const weekdays = new ValueTable(fields.day_of_week, 'day_of_week');
+    const weekdays = tableOf(fields.day_of_week, 'day_of_week');
     this.allWeekdays = weekdays.all;
-    this.weekdayMasks = [0, 1, 2, 3, 4, 5, 6].map((firstWeekday) => {
-      let m = 0;
-      for (let d = 1; d <= 31; d += 1) if (weekdays.has[(firstWeekday + d - 1) % 7] === 1) m |= 1 << d;
-      return m;
-    });
+    this.weekdayMasks = weekdays.weekdayMasks;
 
     this.years = fields.year;
     this.allYears = fields.year.some((e) => e instanceof AllExpression && e.step === null);

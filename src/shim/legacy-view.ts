@@ -1,0 +1,131 @@
+import { scheduleSeed } from '../api/identity.js';
+import { scheduledEcsJobSpec } from '../api/spec.js';
+import { scheduledEcsJobStatus, type ScheduledEcsJobStatus } from '../api/status.js';
+import { hasRandomFields, parseSchedule, resolveRandomFields } from '../schedule/index.js';
+import { isJsonObject, type JsonObject } from './json-merge-patch.js';
+import type { JobResource } from './job-store.js';
+import { legacyIdOf } from './legacy-id.js';
+import { specFields } from './legacy-body.js';
+
+// A ScheduledEcsJob shown as the legacy API showed a job: id, link, the spec fields that are set (taskCount
+// defaults to 1 as it did), the schedule with each ? resolved, and what the scheduler recorded (lastRun,
+// lastRunTasks, estimatedNextRun). Nothing Kubernetes-only (metadata, conditions) is shown.
+// Timestamps are shown as the status holds them (RFC 3339, "Z"); the legacy API wrote "+00:00".
+
+/** The legacy link object of a job. */
+export interface JobLink {
+  href: string;
+  rel: 'item';
+  title: string;
+}
+
+/** A job as GET /jobs/{id} shows it. */
+export interface LegacyJobView extends JsonObject {
+  id: string;
+  link: JobLink;
+}
+
+/** Where views are made: the shim's namespace (for the ? seed) and the time now (for estimatedNextRun). */
+export interface ViewContext {
+  namespace: string;
+  now: Date;
+}
+
+/** The path of a job: "/jobs/<id>", the id percent-encoded except ":" (so "/" in an ARN stays one segment). */
+export function jobHref(id: string): string {
+  return `/jobs/${encodeURIComponent(id).replace(/%3A/g, ':')}`;
+}
+
+/** The legacy link to a job. */
+export function jobLink(id: string): JobLink {
+  return { href: jobHref(id), rel: 'item', title: `Job for ${id}` };
+}
+
+/** The legacy response to a create or update: {id, link}. */
+export function committedJob(id: string): { id: string; link: JobLink } {
+  return { id, link: jobLink(id) };
+}
+
+/** RFC 3339 in UTC, without milliseconds when they are zero. */
+export function formatInstant(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z');
+}
+
+/** The spec as stored, restricted to spec fields: validated when it can be, shown as stored when not. */
+function storedSpec(spec: unknown): JsonObject {
+  const parsed = scheduledEcsJobSpec.safeParse(spec);
+  const source = parsed.success ? (parsed.data as JsonObject) : isJsonObject(spec) ? spec : {};
+  const fields: JsonObject = {};
+  for (const field of specFields) if (source[field] !== undefined) fields[field] = source[field];
+  return fields;
+}
+
+function storedStatus(status: unknown): ScheduledEcsJobStatus {
+  const parsed = scheduledEcsJobStatus.safeParse(status);
+  return parsed.success ? parsed.data : {};
+}
+
+/**
+ * The schedule with every ? resolved: status.resolvedSchedule once the controller recorded it for this very
+ * spec.schedule, else the value the controller will record (same seed), so a job shows it right after a create.
+ */
+export function resolvedSchedule(schedule: string, status: ScheduledEcsJobStatus, seed: string): string {
+  if (status.schedule === schedule && status.resolvedSchedule !== undefined) return status.resolvedSchedule;
+  if (!hasRandomFields(schedule)) return schedule;
+  try {
+    return resolveRandomFields(schedule, seed);
+  } catch {
+    return schedule; // not a valid schedule (written around the shim): show it as it is
+  }
+}
+
+function estimatedNextRun(
+  resource: JobResource,
+  spec: JsonObject,
+  status: ScheduledEcsJobStatus,
+  schedule: string,
+  now: Date,
+): string | undefined {
+  // Like the legacy scheduler, which only estimated jobs it had scheduled: nothing until the controller
+  // has seen the job (the usage guide's walkthrough, run without a scheduler, shows none).
+  if (spec.suspended === true || status.observedGeneration === undefined) return undefined;
+  // The controller's nextRun while it describes this generation and is still ahead; else computed from
+  // the spec as it is now (changed since, or the controller is behind).
+  const current = status.observedGeneration === resource.metadata.generation;
+  if (current && status.nextRun !== undefined && new Date(status.nextRun).getTime() >= now.getTime()) {
+    return status.nextRun;
+  }
+  try {
+    const next = parseSchedule(schedule, {
+      timezone: typeof spec.timezone === 'string' ? spec.timezone : undefined,
+      start: typeof spec.scheduleStart === 'string' ? new Date(spec.scheduleStart) : undefined,
+      end: typeof spec.scheduleEnd === 'string' ? new Date(spec.scheduleEnd) : undefined,
+    }).nextFireTime(now);
+    return next === null ? undefined : formatInstant(next);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The legacy view of a job. */
+export function legacyJobView(resource: JobResource, context: ViewContext): LegacyJobView {
+  const id = legacyIdOf(resource.metadata);
+  const spec = storedSpec(resource.spec);
+  const status = storedStatus(resource.status);
+  const view: LegacyJobView = { ...spec, id, link: jobLink(id), taskCount: spec.taskCount ?? 1 };
+  if (typeof spec.schedule === 'string') {
+    const seed = scheduleSeed(context.namespace, resource.metadata.name);
+    view.schedule = resolvedSchedule(spec.schedule, status, seed);
+    const next = estimatedNextRun(resource, spec, status, view.schedule as string, context.now);
+    if (next !== undefined) view.estimatedNextRun = next;
+  }
+  if (status.lastRun !== undefined) view.lastRun = status.lastRun;
+  if (status.lastRunTasks !== undefined) {
+    view.lastRunTasks = status.lastRunTasks.map((task) =>
+      task.containerInstanceArn === undefined
+        ? { taskId: task.taskArn }
+        : { taskId: task.taskArn, hostId: task.containerInstanceArn },
+    );
+  }
+  return view;
+}

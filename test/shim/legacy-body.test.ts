@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { checkCreateBody, checkUpdateBody, messagesFromCauses } from '../../src/shim/legacy-body.js';
+import { objectNameFor } from '../../src/shim/legacy-id.js';
+
+const seed = 'default/sleeper-task';
+
+describe('shim: legacy bodies to specs', () => {
+  describe('create', () => {
+    it('takes the id from taskDefinition when none is given', () => {
+      expect(checkCreateBody({ taskDefinition: 'sleeper-task', schedule: '25 */5' }, 'default')).to.deep.equal({
+        ok: true,
+        value: { id: 'sleeper-task', name: 'sleeper-task', spec: { taskDefinition: 'sleeper-task', schedule: '25 */5' } },
+      });
+    });
+
+    it('keeps an explicit id, and derives the object name of an id that is not one', () => {
+      const result = checkCreateBody({ id: 'Odd_Task.v2', taskDefinition: 't', schedule: '0' }, 'default');
+      expect(result.ok && result.value.id).to.equal('Odd_Task.v2');
+      expect(result.ok && result.value.name).to.equal(objectNameFor('Odd_Task.v2'));
+    });
+
+    it('maps every body field to the spec field of the same name, dropping fields that are not spec fields', () => {
+      const body = {
+        taskDefinition: 't',
+        schedule: '0 0 12 mon-fri',
+        scheduleStart: '2017-04-05T10:00:00+02:00',
+        scheduleEnd: '2018-01-01T00:00:00Z',
+        timezone: 'Europe/Berlin',
+        taskCount: 2,
+        maxCount: 5,
+        suspended: true,
+        trigger: { type: 'sqs', queueName: 'q', messagesPerTask: 100 },
+        overrides: [{ containerName: 'c', environment: { A: '1' } }],
+        cluster: 'batch',
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpc: { subnets: ['subnet-1'] } },
+        parsedSchedule: { second: '0' },
+        lastRun: '2017-01-01T00:00:00Z',
+      };
+      const result = checkCreateBody(body, 'default');
+      const { parsedSchedule: _p, lastRun: _l, ...spec } = body;
+      expect(result).to.deep.equal({ ok: true, value: { id: 't', name: 't', spec } });
+    });
+
+    it('reads dates without an offset as UTC, as the legacy API did', () => {
+      const result = checkCreateBody(
+        { taskDefinition: 't', schedule: '0', scheduleStart: '2017-04-05T10:00:00', scheduleEnd: '2017-05-01' },
+        'default',
+      );
+      expect(result.ok && result.value.spec.scheduleStart).to.equal('2017-04-05T10:00:00Z');
+      expect(result.ok && result.value.spec.scheduleEnd).to.equal('2017-05-01T00:00:00Z');
+    });
+
+    const invalid: { name: string; body: unknown; fields: string[]; match?: RegExp }[] = [
+      { name: 'an array body', body: [1], fields: ['_schema'] },
+      { name: 'a string body', body: 'job', fields: ['_schema'] },
+      { name: 'null', body: null, fields: ['_schema'] },
+      { name: 'an empty object', body: {}, fields: ['taskDefinition', 'schedule'] },
+      { name: 'a schedule field out of range', body: { taskDefinition: 't', schedule: '61 */5' }, fields: ['schedule'], match: /second/ },
+      { name: 'nine schedule fields', body: { taskDefinition: 't', schedule: '0 0 0 0 0 0 0 0 0' }, fields: ['schedule'] },
+      { name: 'an unknown timezone', body: { taskDefinition: 't', schedule: '0', timezone: 'Mars/Base' }, fields: ['timezone'] },
+      {
+        name: 'several problems at once',
+        body: { taskDefinition: 't', schedule: 'x', taskCount: 51, trigger: { type: 'sqs' } },
+        fields: ['schedule', 'taskCount', 'trigger'],
+      },
+      { name: 'a taskCount given as text', body: { taskDefinition: 't', schedule: '0', taskCount: '5' }, fields: ['taskCount'] },
+      { name: 'a bad id', body: { id: 'bad\nid', taskDefinition: 't', schedule: '0' }, fields: ['id'] },
+      { name: 'an id that is not text', body: { id: 7, taskDefinition: 't', schedule: '0' }, fields: ['id'] },
+      { name: 'maxCount below taskCount', body: { taskDefinition: 't', schedule: '0', taskCount: 5, maxCount: 2 }, fields: ['maxCount'] },
+      { name: 'a date that is no date', body: { taskDefinition: 't', schedule: '0', scheduleStart: 'tomorrow' }, fields: ['scheduleStart'] },
+    ];
+    for (const s of invalid) {
+      it(`refuses ${s.name}, with messages by field`, () => {
+        const result = checkCreateBody(s.body, 'default');
+        expect(result.ok).to.equal(false);
+        if (result.ok) return;
+        expect(Object.keys(result.messages).sort()).to.deep.equal([...s.fields].sort());
+        if (s.match !== undefined) expect(JSON.stringify(result.messages)).to.match(s.match);
+      });
+    }
+
+    it('nests messages for nested fields', () => {
+      const result = checkCreateBody(
+        { taskDefinition: 't', schedule: '0', overrides: [{ environment: { A: 1 } }] },
+        'default',
+      );
+      expect(result.ok).to.equal(false);
+      if (!result.ok) expect(Object.keys(result.messages.overrides as object)).to.deep.equal(['0']);
+    });
+  });
+
+  describe('update', () => {
+    const current = { taskDefinition: 'sleeper-task', schedule: '25 */5', trigger: { type: 'sqs', queueName: 'q' } };
+
+    it('merges the given fields onto the spec and patches only those', () => {
+      expect(checkUpdateBody(current, { schedule: '? */5', id: 'ignored', bogus: 1 }, seed)).to.deep.equal({
+        ok: true,
+        value: { patch: { schedule: '? */5' }, spec: { ...current, schedule: '? */5' } },
+      });
+    });
+
+    it('merges nested objects and removes fields set to null', () => {
+      const result = checkUpdateBody(current, { trigger: { messagesPerTask: 10 }, taskCount: null }, seed);
+      expect(result).to.deep.equal({
+        ok: true,
+        value: {
+          patch: { trigger: { messagesPerTask: 10 }, taskCount: null },
+          spec: { ...current, trigger: { type: 'sqs', queueName: 'q', messagesPerTask: 10 } },
+        },
+      });
+    });
+
+    it('validates the merged spec, not the patch alone', () => {
+      const result = checkUpdateBody({ ...current, taskCount: 5 }, { maxCount: 2 }, seed);
+      expect(result.ok === false && Object.keys(result.messages)).to.deep.equal(['maxCount']);
+      const removed = checkUpdateBody(current, { schedule: null }, seed);
+      expect(removed.ok === false && Object.keys(removed.messages)).to.deep.equal(['schedule']);
+    });
+
+    it('refuses a body that is not an object', () => {
+      expect(checkUpdateBody(current, [], seed)).to.deep.equal({ ok: false, messages: { _schema: ['Invalid input type.'] } });
+    });
+  });
+
+  it("turns the apiserver's field causes into messages", () => {
+    expect(
+      messagesFromCauses(
+        [
+          { field: 'spec.taskCount', message: 'Invalid value: 51' },
+          { field: 'spec.overrides[0].containerName', message: 'Required value' },
+        ],
+        'invalid',
+      ),
+    ).to.deep.equal({ taskCount: ['Invalid value: 51'], overrides: { '0': { containerName: ['Required value'] } } });
+    expect(messagesFromCauses([], 'ScheduledEcsJob is invalid')).to.deep.equal({ _schema: ['ScheduledEcsJob is invalid'] });
+  });
+});
