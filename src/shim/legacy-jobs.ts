@@ -1,0 +1,191 @@
+import type { Logger } from 'winston';
+import { scheduleSeed } from '../api/identity.js';
+import type { Authorizer, Caller, JobVerb } from './auth.js';
+import { JobStoreError, type JobResource, type JobStore } from './job-store.js';
+import { checkCreateBody, checkUpdateBody, messagesFromCauses } from './legacy-body.js';
+import { candidateNames, legacyIdMetadata, legacyIdOf, legacyIdProblems } from './legacy-id.js';
+import { committedJob, legacyJobView } from './legacy-view.js';
+import { pageLinks, parsePage } from './pagination.js';
+
+// The legacy /jobs operations over a JobStore, independent of HTTP. Each operation is a ladder of guards
+// (authorized, body readable, valid, found, not taken), each returning the legacy status and body.
+
+/** An HTTP answer: status, JSON body, extra headers. */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A request body read as JSON, or the reply that refuses it (415, 413, 400). */
+export type BodyResult = { ok: true; value: unknown } | { ok: false; reply: Reply };
+
+/** Reads the request body; called only once the caller is authorized, so nothing is read for a 403. */
+export type ReadBody = () => Promise<BodyResult>;
+
+export interface LegacyJobsOptions {
+  store: JobStore;
+  namespace: string;
+  /** Absent: every caller may do everything (loopback or --insecure). */
+  authorizer?: Authorizer;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** How often a PUT or DELETE re-reads and retries when the object changed under it. */
+const maxAttempts = 3;
+
+function message(status: number, text: string): Reply {
+  return { status, body: { message: text } };
+}
+
+const notFound = (id: string): Reply => message(404, `Job ${id} does not exist`);
+const alreadyExists = (id: string): Reply => message(409, `Job ${id} already exists`);
+
+export class LegacyJobs {
+  constructor(private readonly options: LegacyJobsOptions) {}
+
+  /** GET /jobs: one page of jobs in id order, with prev/next links. */
+  async list(caller: Caller | undefined, query: URLSearchParams): Promise<Reply> {
+    const denied = await this.deny(caller, 'list');
+    if (denied) return denied;
+    const page = parsePage(query);
+    if (!page.ok) return { status: 400, body: { messages: page.messages } };
+    const { skip, count } = page.page;
+    const jobs = (await this.options.store.list())
+      .map((resource) => ({ id: legacyIdOf(resource.metadata), resource }))
+      .sort((a, b) => compare(a.id, b.id) || compare(a.resource.metadata.name, b.resource.metadata.name));
+    const context = this.viewContext();
+    const shown = jobs.slice(skip, skip + count).map(({ resource }) => legacyJobView(resource, context));
+    return { status: 200, body: { jobs: shown, ...pageLinks(page.page, jobs.length) } };
+  }
+
+  /** GET /jobs/{id}. */
+  async get(caller: Caller | undefined, id: string): Promise<Reply> {
+    const denied = await this.deny(caller, 'get', id);
+    if (denied) return denied;
+    const found = await this.find(caller, 'get', id);
+    return found === undefined ? notFound(id) : { status: 200, body: legacyJobView(found, this.viewContext()) };
+  }
+
+  /** POST /jobs: 201 {id, link}; 400 invalid; 409 when the id is taken. */
+  async create(caller: Caller | undefined, readBody: ReadBody): Promise<Reply> {
+    const denied = await this.deny(caller, 'create');
+    if (denied) return denied;
+    const body = await readBody();
+    if (!body.ok) return body.reply;
+    const checked = checkCreateBody(body.value, this.options.namespace);
+    if (!checked.ok) return { status: 400, body: { messages: checked.messages } };
+    const { id, name, spec } = checked.value;
+    // An id like "nightly.report" may already be a job created with kubectl under that very name.
+    if ((await this.find(undefined, 'get', id, 1)) !== undefined) return alreadyExists(id);
+    try {
+      await this.options.store.create({ name, spec, ...legacyIdMetadata(id) });
+    } catch (error) {
+      if (error instanceof JobStoreError && error.reason === 'AlreadyExists') return alreadyExists(id);
+      return this.storeFailure(error, id);
+    }
+    this.options.logger.info('job created', { id, name, user: caller?.username });
+    return { status: 201, body: committedJob(id) };
+  }
+
+  /** PUT /jobs/{id}: a JSON merge patch of the spec; 200 {id, link}. */
+  async update(caller: Caller | undefined, id: string, readBody: ReadBody): Promise<Reply> {
+    const denied = await this.deny(caller, 'patch', id);
+    if (denied) return denied;
+    const body = await readBody();
+    if (!body.ok) return body.reply;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.find(caller, 'patch', id);
+      if (current === undefined) return notFound(id);
+      const { name, resourceVersion = '' } = current.metadata;
+      const checked = checkUpdateBody(current.spec, body.value, scheduleSeed(this.options.namespace, name));
+      if (!checked.ok) return { status: 400, body: { messages: checked.messages } };
+      if (Object.keys(checked.value.patch).length === 0) return { status: 200, body: committedJob(id) };
+      try {
+        await this.options.store.patchSpec(name, checked.value.patch, resourceVersion);
+        this.options.logger.info('job updated', { id, name, user: caller?.username });
+        return { status: 200, body: committedJob(id) };
+      } catch (error) {
+        // Changed (or deleted) since read: read again, so the merged spec that was validated is the one written.
+        if (error instanceof JobStoreError && (error.reason === 'Conflict' || error.reason === 'NotFound')) continue;
+        return this.storeFailure(error, id);
+      }
+    }
+    return message(409, `Job ${id} was changed by someone else while updating; try again`);
+  }
+
+  /** DELETE /jobs/{id}: 200 {id}. */
+  async remove(caller: Caller | undefined, id: string): Promise<Reply> {
+    const denied = await this.deny(caller, 'delete', id);
+    if (denied) return denied;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.find(caller, 'delete', id);
+      if (current === undefined) return notFound(id);
+      try {
+        await this.options.store.delete(current.metadata.name, current.metadata.uid ?? '');
+        this.options.logger.info('job deleted', { id, name: current.metadata.name, user: caller?.username });
+        return { status: 200, body: { id } };
+      } catch (error) {
+        if (error instanceof JobStoreError && (error.reason === 'Conflict' || error.reason === 'NotFound')) continue;
+        return this.storeFailure(error, id);
+      }
+    }
+    return message(409, `Job ${id} was changed by someone else while deleting; try again`);
+  }
+
+  /** A 403 reply when the caller may not do `verb` (on the object the id maps to), else undefined. */
+  private async deny(caller: Caller | undefined, verb: JobVerb, id?: string): Promise<Reply | undefined> {
+    const { authorizer } = this.options;
+    if (authorizer === undefined || caller === undefined) return undefined;
+    // Ids that cannot exist are not names: authorize as for the id's derived name all the same.
+    const name = id === undefined ? undefined : candidateNames(id)[0];
+    if (await authorizer.allowed(caller, verb, name)) return undefined;
+    const target = id === undefined ? 'jobs' : `job ${id}`;
+    return message(403, `User "${caller.username}" may not ${verb} ${target} in namespace "${this.options.namespace}"`);
+  }
+
+  /**
+   * The job with this id, or undefined. Looks at the id's own name, then (skipping `skip` candidates) at
+   * a kubectl-made name equal to the id, which a caller must be allowed to `verb` as well.
+   */
+  private async find(caller: Caller | undefined, verb: JobVerb, id: string, skip = 0): Promise<JobResource | undefined> {
+    if (legacyIdProblems(id).length > 0) return undefined;
+    const names = candidateNames(id);
+    for (let i = skip; i < names.length; i++) {
+      const name = names[i] as string;
+      if (i > 0 && caller !== undefined && this.options.authorizer !== undefined) {
+        if (!(await this.options.authorizer.allowed(caller, verb, name))) continue;
+      }
+      const resource = await this.options.store.get(name);
+      if (resource !== undefined && legacyIdOf(resource.metadata) === id) return resource;
+    }
+    return undefined;
+  }
+
+  private storeFailure(error: unknown, id: string): Reply {
+    if (!(error instanceof JobStoreError)) throw error;
+    switch (error.reason) {
+      case 'Invalid':
+        return { status: 400, body: { messages: messagesFromCauses(error.causes, error.message) } };
+      case 'NotFound':
+        return notFound(id);
+      case 'AlreadyExists':
+        return alreadyExists(id);
+      case 'Forbidden':
+        return message(403, error.message);
+      case 'Conflict':
+        return message(409, `Job ${id} was changed by someone else; try again`);
+      case 'Unavailable':
+        throw error;
+    }
+  }
+
+  private viewContext() {
+    return { namespace: this.options.namespace, now: this.options.now() };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
