@@ -5,4 +5,5 @@ import { crdCommand } from './crd.js';
 export const commands: Record<string, Command> = {
   crd: crdCommand,
   schedule: (await import('./schedule.js')).scheduleCommand,
+  shim: (await import('./shim.js')).shimCommand,
 };

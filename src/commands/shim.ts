@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import winston from 'winston';
+import { defaultAddress, defaultPort, startShimServer } from '../shim/server.js';
+import type { Command } from './command.js';
+
+// `ecs-scheduler shim`: the legacy /jobs API over ScheduledEcsJob resources, until SIGINT or SIGTERM.
+
+const usage = `usage: ecs-scheduler shim [options]
+
+Serves the legacy ECS Scheduler /jobs API from ScheduledEcsJob resources in one namespace.
+
+options (environment variable in brackets):
+  --address ADDR      listen address (default ${defaultAddress}) [ECSS_SHIM_ADDRESS]
+  --port PORT         listen port (default ${defaultPort}) [ECSS_SHIM_PORT]
+  --namespace NS      namespace of the jobs (default default) [ECSS_NAMESPACE]
+  --kubeconfig PATH   kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster) [ECSS_KUBECONFIG]
+  --auth              require Kubernetes bearer tokens; RBAC on scheduledecsjobs decides [ECSS_SHIM_AUTH=true]
+  --insecure          serve without authentication beyond loopback [ECSS_SHIM_INSECURE=true]
+  --log-level LEVEL   error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
+  -h, --help          this text
+
+Without --auth it listens on loopback only, unless --insecure says otherwise.
+`;
+
+/** Settings of the shim command, from flags over environment over defaults. */
+export interface ShimSettings {
+  address: string;
+  port: number;
+  namespace: string;
+  kubeconfig?: string;
+  auth: boolean;
+  insecure: boolean;
+  logLevel: string;
+}
+
+function envFlag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** The settings for `argv` and `env`, or a usage error message. */
+export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): ShimSettings | { error: string } | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        address: { type: 'string' },
+        port: { type: 'string' },
+        namespace: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        auth: { type: 'boolean' },
+        insecure: { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help === true) return 'help';
+  const portText = values.port ?? env.ECSS_SHIM_PORT ?? String(defaultPort);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) return { error: `--port: "${portText}" is not a port number` };
+  const settings: ShimSettings = {
+    address: values.address ?? env.ECSS_SHIM_ADDRESS ?? defaultAddress,
+    port,
+    namespace: values.namespace ?? env.ECSS_NAMESPACE ?? 'default',
+    auth: values.auth ?? envFlag(env.ECSS_SHIM_AUTH),
+    insecure: values.insecure ?? envFlag(env.ECSS_SHIM_INSECURE),
+    logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
+  };
+  const kubeconfig = values.kubeconfig ?? env.ECSS_KUBECONFIG;
+  if (kubeconfig !== undefined && kubeconfig !== '') settings.kubeconfig = kubeconfig;
+  if (settings.auth && settings.insecure) return { error: '--auth and --insecure contradict each other; choose one' };
+  return settings;
+}
+
+function loadKubeConfig(path: string | undefined): KubeConfig {
+  const config = new KubeConfig();
+  if (path === undefined) config.loadFromDefault();
+  else config.loadFromFile(path);
+  return config;
+}
+
+export const shimCommand: Command = {
+  summary: 'serve the legacy /jobs REST API from ScheduledEcsJob resources',
+  async run(argv) {
+    const settings = shimSettings(argv, process.env);
+    if (settings === 'help') {
+      process.stdout.write(usage);
+      return 0;
+    }
+    if ('error' in settings) {
+      process.stderr.write(`ecs-scheduler shim: ${settings.error}\n\n${usage}`);
+      return 2;
+    }
+    const logger = winston.createLogger({
+      level: settings.logLevel,
+      format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+      transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
+    });
+    let shim;
+    try {
+      shim = await startShimServer({
+        kubeConfig: loadKubeConfig(settings.kubeconfig),
+        namespace: settings.namespace,
+        address: settings.address,
+        port: settings.port,
+        auth: settings.auth,
+        insecure: settings.insecure,
+        logger,
+      });
+    } catch (error) {
+      process.stderr.write(`ecs-scheduler shim: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    logger.info('shim stopping');
+    await shim.close();
+    return 0;
+  },
+};
