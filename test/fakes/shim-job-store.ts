@@ -44,6 +44,11 @@ export class FakeShimJobStore implements JobStore {
   failNext: { verb: Verb; error: JobStoreError } | undefined;
   /** Runs before each call (e.g. to change an object between the shim's read and its write). */
   beforeCall: ((verb: Verb, name?: string) => void) | undefined;
+  /**
+   * Reads return copies, as objects parsed off the wire are. Benchmarks turn this off so that they time the
+   * shim rather than structuredClone (the shim never modifies what it reads).
+   */
+  copyOnRead = true;
 
   constructor(readonly namespace = 'default') {}
 
@@ -86,13 +91,14 @@ export class FakeShimJobStore implements JobStore {
 
   async list(): Promise<JobResource[]> {
     this.enter('list');
-    return [...this.objects.values()].map((resource) => structuredClone(resource));
+    const all = [...this.objects.values()];
+    return this.copyOnRead ? all.map((resource) => structuredClone(resource)) : all;
   }
 
   async get(name: string): Promise<JobResource | undefined> {
     this.enter('get', name);
     const resource = this.objects.get(name);
-    return resource === undefined ? undefined : structuredClone(resource);
+    return resource === undefined || !this.copyOnRead ? resource : structuredClone(resource);
   }
 
   async create(job: NewJob): Promise<JobResource> {
