@@ -1,0 +1,40 @@
+// Which AWS failures are worth retrying: throttling, server faults and network errors are; the rest
+// (missing task definition, bad parameters, access denied) are the user's to fix.
+
+const throttlingNames = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+/** True when the failure is transient: retrying the same call later may succeed. */
+export function isRetryableAwsError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return true;
+  const e = error as AwsLikeError;
+  if (e.name !== undefined && throttlingNames.has(e.name)) return true;
+  if (e.$retryable !== undefined) return true;
+  if (e.$fault === 'server') return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429;
+  // No HTTP response at all: a network error or timeout.
+  return true;
+}
+
+/** "Name: message" of an AWS error, for conditions and Events. */
+export function describeAwsError(error: unknown): string {
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}

@@ -1,0 +1,78 @@
+import {
+  DescribeTasksCommand,
+  type ECSClient,
+  paginateListTasks,
+  RunTaskCommand,
+  type RunTaskCommandInput,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+import type { EcsTasks, RunTaskResult, TaggedTask } from './ecs-tasks.js';
+
+// DescribeTasks takes at most 100 tasks per call.
+const describeBatch = 100;
+
+/** EcsTasks over the AWS SDK v3 ECS client. */
+export class EcsTaskClient implements EcsTasks {
+  constructor(private readonly ecs: ECSClient) {}
+
+  // ECS allows startedBy only as the sole filter: desiredStatus stays at its default, RUNNING, which
+  // covers tasks whose lastStatus is still PENDING or PROVISIONING. ECS never sets a desired status of
+  // PENDING, so there is nothing more to ask for.
+  async listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
+    return this.list({ ...options, desiredStatus: 'RUNNING' });
+  }
+
+  async listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
+    return this.list({ ...options, desiredStatus: 'STOPPED' });
+  }
+
+  async describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]> {
+    const described: TaggedTask[] = [];
+    for (let i = 0; i < options.taskArns.length; i += describeBatch) {
+      const tasks = options.taskArns.slice(i, i + describeBatch);
+      const out = await this.ecs.send(
+        new DescribeTasksCommand({ cluster: options.cluster, tasks, include: ['TAGS'] }),
+      );
+      for (const task of out.tasks ?? []) {
+        if (task.taskArn === undefined) continue;
+        const tags: Record<string, string> = {};
+        for (const tag of task.tags ?? []) if (tag.key !== undefined) tags[tag.key] = tag.value ?? '';
+        described.push({
+          taskArn: task.taskArn,
+          ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }),
+          tags,
+        });
+      }
+    }
+    return described;
+  }
+
+  async runTask(input: RunTaskCommandInput): Promise<RunTaskResult> {
+    const out = await this.ecs.send(new RunTaskCommand(input));
+    return {
+      tasks: (out.tasks ?? []).flatMap((task) =>
+        task.taskArn === undefined
+          ? []
+          : [{ taskArn: task.taskArn, ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }) }],
+      ),
+      failures: (out.failures ?? []).map((failure) => ({
+        reason: failure.reason ?? 'unknown',
+        ...(failure.arn && { arn: failure.arn }),
+        ...(failure.detail && { detail: failure.detail }),
+      })),
+    };
+  }
+
+  async stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void> {
+    for (const task of options.taskArns) {
+      await this.ecs.send(new StopTaskCommand({ cluster: options.cluster, task, reason: options.reason }));
+    }
+  }
+
+  private async list(options: { cluster: string; startedBy: string; desiredStatus: 'RUNNING' | 'STOPPED' }) {
+    const arns: string[] = [];
+    const pages = paginateListTasks({ client: this.ecs, pageSize: 100 }, options);
+    for await (const page of pages) arns.push(...(page.taskArns ?? []));
+    return arns;
+  }
+}

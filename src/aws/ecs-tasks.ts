@@ -1,0 +1,33 @@
+import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import type { LaunchedTask } from '../api/index.js';
+
+/** A task ECS could not launch, with ECS's reason (RunTask failures[]). */
+export interface LaunchFailure {
+  arn?: string;
+  reason: string;
+  detail?: string;
+}
+
+export interface RunTaskResult {
+  tasks: LaunchedTask[];
+  failures: LaunchFailure[];
+}
+
+/** A task and the tags it was launched with. */
+export interface TaggedTask {
+  taskArn: string;
+  containerInstanceArn?: string;
+  tags: Record<string, string>;
+}
+
+/** The ECS calls the controller makes; the real one is EcsTaskClient, tests use a fake. */
+export interface EcsTasks {
+  /** ARNs of the tasks started by `startedBy` whose desired status is RUNNING (pending ones included). */
+  listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
+  /** ARNs of recently stopped tasks started by `startedBy` (ECS keeps them for about an hour). */
+  listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
+  /** The given tasks with their tags, for finding out which batches of a firing already ran. */
+  describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]>;
+  runTask(input: RunTaskCommandInput): Promise<RunTaskResult>;
+  stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void>;
+}
