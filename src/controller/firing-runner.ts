@@ -1,0 +1,140 @@
+import type { LaunchedTask, PendingFiring, ScheduledEcsJob } from '../api/index.js';
+import { describeAwsError, isRetryableAwsError } from '../aws/aws-errors.js';
+import type { EcsTasks, LaunchFailure } from '../aws/ecs-tasks.js';
+import { runTaskInput } from '../aws/run-task-input.js';
+import { startedByFor, taskTags } from '../aws/task-identity.js';
+import type { Logger } from 'winston';
+import type { Clock } from './clock.js';
+import { launchBatches } from './launch-batches.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { Leadership } from './ports.js';
+
+/** Thrown when this replica lost its lease mid-firing: the firing stays pending for the next leader. */
+export class LostLeadershipError extends Error {
+  constructor() {
+    super('lost leadership; the firing is left to the next leader');
+    this.name = 'LostLeadershipError';
+  }
+}
+
+export interface FiringOutcome {
+  tasks: LaunchedTask[];
+  /** Why some or all tasks did not launch, with ECS's reasons; absent when all launched. */
+  failure?: string;
+}
+
+export interface FiringRunnerOptions {
+  ecs: EcsTasks;
+  leadership: Leadership;
+  metrics: ControllerMetrics;
+  logger?: Logger;
+  clock?: Clock;
+  defaultCluster: string;
+  schedulerName: string;
+}
+
+/**
+ * Carries out a recorded firing plan: stops earlier tasks (Replace), then launches the batches that
+ * have not launched yet. Retryable AWS errors propagate so the queue retries with backoff; the plan
+ * stays recorded and the retry sends the same client tokens.
+ */
+export class FiringRunner {
+  constructor(private readonly options: FiringRunnerOptions) {}
+
+  async run(request: {
+    job: ScheduledEcsJob;
+    pending: PendingFiring;
+    now: Date;
+    recovering: boolean;
+    active?: string[];
+  }): Promise<FiringOutcome> {
+    const { job, pending, recovering } = request;
+    const { ecs, leadership, metrics } = this.options;
+    const cluster = job.spec.cluster ?? this.options.defaultCluster;
+    const due = new Date(pending.scheduleTime);
+    const mine = recovering ? await this.tasksOfFiring(job, cluster, due) : { batches: new Map(), others: [] };
+    if (recovering) {
+      const { namespace, name } = job.metadata;
+      this.options.logger?.info('resuming a recorded firing', {
+        namespace,
+        name,
+        scheduleTime: pending.scheduleTime,
+        batchesAlreadyLaunched: mine.batches.size,
+      });
+    }
+
+    if (pending.replace === true) {
+      const earlier = recovering ? mine.others : (request.active ?? []);
+      if (earlier.length > 0) {
+        await ecs.stopTasks({ cluster, taskArns: earlier, reason: `Replaced by the firing at ${due.toISOString()}` });
+      }
+    }
+
+    const tasks: LaunchedTask[] = [...mine.batches.values()].flat();
+    const failures: string[] = [];
+    const batches = launchBatches({ uid: job.metadata.uid, scheduleTime: due, launchCount: pending.launchCount });
+    let observedLateness = false;
+    for (const batch of batches) {
+      if (mine.batches.has(batch.index)) continue;
+      if (!leadership.isLeader()) throw new LostLeadershipError();
+      if (!observedLateness) {
+        const now = this.options.clock?.now() ?? request.now;
+        metrics.fireLateness.observe(Math.max(0, now.getTime() - due.getTime()) / 1000);
+        observedLateness = true;
+      }
+      try {
+        const result = await ecs.runTask(
+          runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }),
+        );
+        tasks.push(...result.tasks);
+        failures.push(...result.failures.map(describeFailure));
+        metrics.launchFailures.inc(batch.count - result.tasks.length);
+      } catch (error) {
+        if (isRetryableAwsError(error)) throw error;
+        metrics.launchFailures.inc(batch.count);
+        failures.push(describeAwsError(error));
+        break;
+      }
+    }
+    metrics.tasksLaunched.inc(tasks.length);
+    metrics.fires.inc({ outcome: failures.length === 0 ? 'TasksLaunched' : 'LaunchFailed' });
+    if (failures.length === 0) return { tasks };
+    const unique = [...new Set(failures)].join('; ');
+    return { tasks, failure: `Launched ${tasks.length} of ${pending.launchCount} task(s): ${unique}` };
+  }
+
+  /**
+   * The tasks this firing already launched, by batch, found by their tags; and the job's active tasks
+   * of other firings. This is the second guard against a double launch after a crash, beside the client
+   * tokens: it holds after ECS forgets a token, and on endpoints that ignore tokens.
+   */
+  private async tasksOfFiring(job: ScheduledEcsJob, cluster: string, due: Date) {
+    const { ecs } = this.options;
+    const startedBy = startedByFor(job.metadata.uid);
+    const active = await ecs.listActiveTaskArns({ cluster, startedBy });
+    const stopped = await ecs.listStoppedTaskArns({ cluster, startedBy });
+    const described = await ecs.describeTasks({ cluster, taskArns: [...new Set([...active, ...stopped])] });
+    const batches = new Map<number, LaunchedTask[]>();
+    const others: string[] = [];
+    const activeSet = new Set(active);
+    for (const task of described) {
+      const ofThisFiring =
+        task.tags[taskTags.uid] === job.metadata.uid && task.tags[taskTags.scheduleTime] === due.toISOString();
+      if (!ofThisFiring) {
+        if (activeSet.has(task.taskArn)) others.push(task.taskArn);
+        continue;
+      }
+      const index = Number(task.tags[taskTags.batch]);
+      const launched: LaunchedTask = {
+        taskArn: task.taskArn,
+        ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }),
+      };
+      batches.set(index, [...(batches.get(index) ?? []), launched]);
+    }
+    return { batches, others };
+  }
+}
+
+function describeFailure(failure: LaunchFailure): string {
+  return `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`;
+}

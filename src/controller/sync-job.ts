@@ -1,0 +1,342 @@
+import type { Logger } from 'winston';
+import type { PendingFiring, ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
+import type { EcsTasks } from '../aws/ecs-tasks.js';
+import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
+import { startedByFor } from '../aws/task-identity.js';
+import { findCondition, setCondition } from './conditions.js';
+import { desiredTaskCount } from './desired-count.js';
+import { defaultStartingDeadlineSeconds, firingDecision } from './fire-times.js';
+import { FiringRunner } from './firing-runner.js';
+import { resolveJobSchedule } from './job-schedule.js';
+import { planLaunch } from './launch-plan.js';
+import type { Clock } from './clock.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
+import { sameStatus } from './same-status.js';
+
+/** What the queue should do with the job next: come back at `requeueAt`, or only on a change. */
+export interface SyncDecision {
+  requeueAt?: Date;
+}
+
+export interface JobSyncerOptions {
+  ecs: EcsTasks;
+  queues: QueueDepth;
+  statusWriter: JobStatusWriter;
+  events: EventRecorder;
+  leadership: Leadership;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  defaultCluster: string;
+  schedulerName: string;
+  /** Read when a firing's first RunTask goes out, to measure lateness; defaults to the sync's instant. */
+  clock?: Clock;
+}
+
+/**
+ * One reconcile of one job at one instant, as a ladder of guards in the manner of Kubernetes' CronJob
+ * controller: resolve the schedule, finish a firing left half-done, honour suspension, then wait, skip
+ * a firing that is too late, or fire. Each rung that ends the sync names its reason in the Ready
+ * condition and, when something happened, in an Event.
+ */
+export class JobSyncer {
+  private readonly firings: FiringRunner;
+  // Firings handled that launched nothing: kept here, not in status, so an idle SQS check every few
+  // minutes does not write the object each time. After a restart such a firing may be checked again
+  // within its deadline, which can launch for messages that arrived since: never a second launch.
+  private readonly quietlyHandled = new Map<string, { time: Date; reason: string }>();
+
+  constructor(private readonly options: JobSyncerOptions) {
+    this.firings = new FiringRunner(options);
+  }
+
+  /** Forgets what the syncer remembers of a deleted job. */
+  forget(uid: string): void {
+    this.quietlyHandled.delete(uid);
+  }
+
+  async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
+    const status: ScheduledEcsJobStatus = structuredClone(job.status ?? {});
+    status.observedGeneration = job.metadata.generation ?? 0;
+
+    const resolution = resolveJobSchedule(job);
+    if (!resolution.ok) {
+      return this.stall(job, status, now, resolution.reason, resolution.message);
+    }
+    const scheduleChanged = status.schedule !== undefined && status.schedule !== job.spec.schedule;
+    status.schedule = job.spec.schedule;
+    status.resolvedSchedule = resolution.resolved;
+
+    if (status.pendingFiring !== undefined) {
+      return this.finishPending(job, status, status.pendingFiring, now);
+    }
+
+    if (job.spec.suspended === true) {
+      delete status.nextRun;
+      status.conditions = ready(status, now, job, 'True', 'Suspended', 'The job is suspended and does not fire.');
+      await this.writeIfChanged(job, status);
+      return {};
+    }
+
+    // A changed schedule or a resumed job does not catch up on firings from before the change.
+    const resumed = findCondition(job.status?.conditions, 'Ready')?.reason === 'Suspended';
+    if (scheduleChanged || resumed) status.lastScheduleTime = laterOf(status.lastScheduleTime, now);
+
+    const decision = firingDecision({
+      schedule: resolution.schedule,
+      earliest: this.earliest(job, status),
+      now,
+      startingDeadlineSeconds: job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds,
+    });
+    setNextRun(status, decision.next);
+
+    switch (decision.kind) {
+      case 'wait': {
+        const [reason, message] =
+          decision.next === null
+            ? ['ScheduleEnded', 'The schedule has no more fire times.']
+            : ['Scheduled', nextMessage(decision.next)];
+        status.conditions = ready(status, now, job, 'True', reason, message);
+        await this.writeIfChanged(job, status);
+        return requeueAt(decision.next);
+      }
+      case 'tooLate': {
+        const late = Math.round((now.getTime() - decision.due.getTime()) / 1000);
+        this.event(job, {
+          type: 'Warning',
+          reason: 'MissedSchedule',
+          message: `Skipped the firing at ${decision.due.toISOString()}: ${late}s late, past startingDeadlineSeconds.`,
+        });
+        this.options.metrics.fires.inc({ outcome: 'MissedSchedule' });
+        status.lastScheduleTime = decision.due.toISOString();
+        status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(decision.next));
+        await this.writeIfChanged(job, status);
+        return requeueAt(decision.next);
+      }
+      case 'fire':
+        return this.fire(job, status, decision.due, decision.next, now);
+    }
+  }
+
+  private async fire(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    due: Date,
+    next: Date | null,
+    now: Date,
+  ): Promise<SyncDecision> {
+    const { spec, metadata } = job;
+    const cluster = spec.cluster ?? this.options.defaultCluster;
+
+    let messages: number | undefined;
+    if (spec.trigger !== undefined) {
+      try {
+        messages = await this.options.queues.visibleMessages(spec.trigger);
+      } catch (error) {
+        if (!(error instanceof QueueNotFoundError)) throw error;
+        return this.failFiring(job, status, due, next, now, 'QueueNotFound', error.message);
+      }
+    }
+    const desired = desiredTaskCount(spec, messages);
+    const active =
+      desired > 0
+        ? await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) })
+        : [];
+    const plan = planLaunch(spec.concurrencyPolicy ?? 'TopUp', desired, active.length);
+
+    if (plan.launchCount === 0) {
+      this.options.metrics.fires.inc({ outcome: plan.reason });
+      const message = nothingMessage(plan.reason, due, active.length, messages);
+      const previous = this.quietlyHandled.get(metadata.uid);
+      if (previous?.reason !== plan.reason) this.event(job, { type: 'Normal', reason: plan.reason, message });
+      this.quietlyHandled.set(metadata.uid, { time: due, reason: plan.reason });
+      status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
+      // Only a change other than the firing's own bookkeeping is worth a write.
+      const unchanged = sameStatus(
+        { ...status, lastScheduleTime: job.status?.lastScheduleTime, nextRun: job.status?.nextRun },
+        job.status ?? {},
+      );
+      if (!unchanged) {
+        status.lastScheduleTime = due.toISOString();
+        await this.options.statusWriter.writeStatus(job, status);
+      }
+      return requeueAt(next);
+    }
+
+    // Record the plan before the first RunTask: if this process dies after launching, the next leader
+    // finds it and finishes this same plan with the same client tokens instead of planning anew.
+    const pending: PendingFiring = {
+      scheduleTime: due.toISOString(),
+      launchCount: plan.launchCount,
+      ...(plan.replace && { replace: true }),
+    };
+    status.pendingFiring = pending;
+    await this.options.statusWriter.writeStatus(job, status);
+    return this.runPending(job, status, pending, next, now, { recovering: false, active });
+  }
+
+  private async finishPending(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    pending: PendingFiring,
+    now: Date,
+  ): Promise<SyncDecision> {
+    const resolution = resolveJobSchedule(job);
+    const next = resolution.ok ? resolution.schedule.nextFireTime(now) : null;
+    const due = new Date(pending.scheduleTime);
+    const deadline = job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds;
+    if (now.getTime() - due.getTime() > deadline * 1000) {
+      delete status.pendingFiring;
+      setNextRun(status, next);
+      return this.failFiring(
+        job,
+        status,
+        due,
+        next,
+        now,
+        'MissedSchedule',
+        `Gave up the firing at ${due.toISOString()}: not completed within startingDeadlineSeconds.`,
+      );
+    }
+    return this.runPending(job, status, pending, next, now, { recovering: true });
+  }
+
+  private async runPending(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    pending: PendingFiring,
+    next: Date | null,
+    now: Date,
+    context: { recovering: boolean; active?: string[] },
+  ): Promise<SyncDecision> {
+    const due = new Date(pending.scheduleTime);
+    const outcome = await this.firings.run({ job, pending, now, ...context });
+    delete status.pendingFiring;
+    status.lastScheduleTime = due.toISOString();
+    setNextRun(status, next);
+    if (outcome.tasks.length > 0) {
+      status.lastRun = now.toISOString();
+      status.lastRunTasks = outcome.tasks.slice(0, 50);
+    }
+    if (outcome.failure === undefined) {
+      status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
+      this.event(job, {
+        type: 'Normal',
+        reason: 'TasksLaunched',
+        message: `Launched ${outcome.tasks.length} task(s) for the firing at ${due.toISOString()}.`,
+      });
+    } else {
+      status.conditions = ready(status, now, job, 'False', 'LaunchFailed', outcome.failure);
+      this.event(job, { type: 'Warning', reason: 'LaunchFailed', message: outcome.failure });
+    }
+    this.quietlyHandled.delete(job.metadata.uid);
+    await this.options.statusWriter.writeStatus(job, status);
+    return requeueAt(next);
+  }
+
+  /** A firing that could not run for a reason the user must fix: handled, reported, not retried. */
+  private async failFiring(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    due: Date,
+    next: Date | null,
+    now: Date,
+    reason: string,
+    message: string,
+  ): Promise<SyncDecision> {
+    this.options.metrics.fires.inc({ outcome: reason });
+    this.event(job, { type: 'Warning', reason, message });
+    status.lastScheduleTime = due.toISOString();
+    status.conditions = ready(status, now, job, 'False', reason, message);
+    await this.options.statusWriter.writeStatus(job, status);
+    return requeueAt(next);
+  }
+
+  /** A spec the controller cannot act on: Ready=False and Stalled=True, an Event, no retry. */
+  private async stall(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    now: Date,
+    reason: string,
+    message: string,
+  ): Promise<SyncDecision> {
+    delete status.nextRun;
+    status.conditions = ready(status, now, job, 'False', reason, message);
+    status.conditions = setCondition(
+      status.conditions,
+      { type: 'Stalled', status: 'True', reason, message, observedGeneration: status.observedGeneration ?? 0 },
+      now,
+    );
+    if (await this.writeIfChanged(job, status)) this.event(job, { type: 'Warning', reason, message });
+    return {};
+  }
+
+  /** Firings after this instant are not yet handled. */
+  private earliest(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Date {
+    const fromStatus = status.lastScheduleTime ?? job.metadata.creationTimestamp;
+    const remembered = this.quietlyHandled.get(job.metadata.uid)?.time;
+    const candidates = [fromStatus, remembered].filter((t) => t !== undefined).map((t) => new Date(t));
+    if (candidates.length === 0) return new Date(0);
+    return new Date(Math.max(...candidates.map((t) => t.getTime())));
+  }
+
+  private async writeIfChanged(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<boolean> {
+    if (sameStatus(status, job.status ?? {})) return false;
+    await this.options.statusWriter.writeStatus(job, status);
+    return true;
+  }
+
+  private event(job: ScheduledEcsJob, event: JobEvent): void {
+    this.options.events.record(job, event);
+    const { namespace, name } = job.metadata;
+    const log = event.type === 'Warning' ? 'warn' : 'info';
+    this.options.logger[log](event.message, { namespace, name, reason: event.reason });
+  }
+}
+
+function ready(
+  status: ScheduledEcsJobStatus,
+  now: Date,
+  job: ScheduledEcsJob,
+  value: 'True' | 'False',
+  reason: string,
+  message: string,
+) {
+  const observedGeneration = job.metadata.generation ?? 0;
+  let conditions = setCondition(status.conditions, { type: 'Ready', status: value, reason, message, observedGeneration }, now);
+  if (reason !== 'InvalidSchedule' && reason !== 'InvalidTimezone') {
+    conditions = conditions.filter((c) => c.type !== 'Stalled');
+  }
+  return conditions;
+}
+
+function setNextRun(status: ScheduledEcsJobStatus, next: Date | null): void {
+  if (next === null) delete status.nextRun;
+  else status.nextRun = next.toISOString();
+}
+
+function laterOf(time: string | undefined, now: Date): string {
+  return time !== undefined && new Date(time) > now ? time : now.toISOString();
+}
+
+function requeueAt(next: Date | null): SyncDecision {
+  return next === null ? {} : { requeueAt: next };
+}
+
+// The message names no time: status.nextRun has it, and a message that changed with every firing
+// would force a status write for every idle check.
+function nextMessage(next: Date | null): string {
+  return next === null ? 'The schedule has no more fire times.' : 'Waiting for the next firing (status.nextRun).';
+}
+
+function nothingMessage(reason: string, due: Date, active: number, messages: number | undefined): string {
+  const at = due.toISOString();
+  switch (reason) {
+    case 'NothingToLaunch':
+      return `The firing at ${at} launched nothing: the queue is empty${messages === undefined ? '' : ` (${messages} messages)`}.`;
+    case 'AlreadyActive':
+      return `The firing at ${at} launched nothing: ${active} task(s) already active.`;
+    default:
+      return `The firing at ${at} was skipped: ${active} task(s) still active and concurrencyPolicy is Forbid.`;
+  }
+}

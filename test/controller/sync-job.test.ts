@@ -1,0 +1,375 @@
+import { expect } from 'chai';
+import type { ScheduledEcsJobSpec, ScheduledEcsJobStatus } from '../../src/api/index.js';
+import { clientError, throttlingError } from '../fakes/fake-ecs.js';
+import {
+  anHourAfterFirstFiring,
+  created,
+  firstFiring,
+  job,
+  justAfterFirstFiring,
+  justBeforeFirstFiring,
+  secondFiring,
+  syncerWithFakes,
+  uid,
+  withStatus,
+} from './builders.js';
+
+const handledFirst: ScheduledEcsJobStatus = {
+  schedule: '0 */5',
+  resolvedSchedule: '0 */5',
+  lastScheduleTime: firstFiring.toISOString(),
+};
+
+interface Scenario {
+  name: string;
+  spec?: Partial<ScheduledEcsJobSpec>;
+  status?: ScheduledEcsJobStatus;
+  now: Date;
+  queues?: Record<string, number>;
+  activeTasks?: number;
+  expectLaunched: number;
+  expectStopped?: number;
+  expectEvents: string[];
+  expectRequeueAt: Date | undefined;
+  expectReady?: [string, string];
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'not yet due: waits for the first firing',
+    now: justBeforeFirstFiring,
+    expectLaunched: 0,
+    expectEvents: [],
+    expectRequeueAt: firstFiring,
+    expectReady: ['True', 'Scheduled'],
+  },
+  {
+    name: 'never ran and due: launches taskCount',
+    spec: { taskCount: 3 },
+    now: justAfterFirstFiring,
+    expectLaunched: 3,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: secondFiring,
+    expectReady: ['True', 'Scheduled'],
+  },
+  {
+    name: 'due but past startingDeadlineSeconds: skipped',
+    spec: { startingDeadlineSeconds: 60 },
+    status: { schedule: '0 */5', resolvedSchedule: '0 */5', lastScheduleTime: created.toISOString() },
+    now: new Date(firstFiring.getTime() + 61_000),
+    expectLaunched: 0,
+    expectEvents: ['MissedSchedule'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'controller down an hour: only the latest missed firing, once',
+    status: handledFirst,
+    now: anHourAfterFirstFiring,
+    expectLaunched: 1,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: new Date('2026-03-02T10:10:00Z'),
+  },
+  {
+    name: 'already handled: nothing until the next firing',
+    status: handledFirst,
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: [],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'suspended: never fires, no requeue',
+    spec: { suspended: true },
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: [],
+    expectRequeueAt: undefined,
+    expectReady: ['True', 'Suspended'],
+  },
+  {
+    name: 'ended: scheduleEnd before the firing',
+    spec: { scheduleEnd: '2026-03-02T09:04:00Z' },
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: [],
+    expectRequeueAt: undefined,
+    expectReady: ['True', 'ScheduleEnded'],
+  },
+  {
+    name: 'empty queue: nothing to launch',
+    spec: { trigger: { type: 'sqs', queueName: 'q', messagesPerTask: 100 } },
+    queues: { q: 0 },
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: ['NothingToLaunch'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'queue of 250 at 100 per task: 3 tasks',
+    spec: { trigger: { type: 'sqs', queueName: 'q', messagesPerTask: 100 } },
+    queues: { q: 250 },
+    now: justAfterFirstFiring,
+    expectLaunched: 3,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'queue of 250 at 100 per task capped by maxCount 2',
+    spec: { maxCount: 2, trigger: { type: 'sqs', queueName: 'q', messagesPerTask: 100 } },
+    queues: { q: 250 },
+    now: justAfterFirstFiring,
+    expectLaunched: 2,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'missing queue: QueueNotFound, firing handled, not retried',
+    spec: { trigger: { type: 'sqs', queueName: 'gone' } },
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: ['QueueNotFound'],
+    expectRequeueAt: secondFiring,
+    expectReady: ['False', 'QueueNotFound'],
+  },
+  {
+    name: 'TopUp: 1 of 3 active launches 2',
+    spec: { taskCount: 3 },
+    activeTasks: 1,
+    now: justAfterFirstFiring,
+    expectLaunched: 2,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'TopUp: all active launches nothing',
+    spec: { taskCount: 2 },
+    activeTasks: 2,
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: ['AlreadyActive'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'Allow: launches taskCount whatever is active',
+    spec: { taskCount: 2, concurrencyPolicy: 'Allow' },
+    activeTasks: 2,
+    now: justAfterFirstFiring,
+    expectLaunched: 2,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'Forbid: skips while a task is active',
+    spec: { concurrencyPolicy: 'Forbid' },
+    activeTasks: 1,
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: ['JobAlreadyActive'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'Replace: stops the active tasks, then launches',
+    spec: { taskCount: 2, concurrencyPolicy: 'Replace' },
+    activeTasks: 3,
+    now: justAfterFirstFiring,
+    expectLaunched: 2,
+    expectStopped: 3,
+    expectEvents: ['TasksLaunched'],
+    expectRequeueAt: secondFiring,
+  },
+  {
+    name: 'invalid schedule: Ready=False InvalidSchedule, no requeue',
+    spec: { schedule: '0 61' },
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: ['InvalidSchedule'],
+    expectRequeueAt: undefined,
+    expectReady: ['False', 'InvalidSchedule'],
+  },
+  {
+    name: 'invalid timezone: Ready=False InvalidTimezone, no requeue',
+    spec: { timezone: 'Mars/Olympus_Mons' },
+    now: justAfterFirstFiring,
+    expectLaunched: 0,
+    expectEvents: ['InvalidTimezone'],
+    expectRequeueAt: undefined,
+    expectReady: ['False', 'InvalidTimezone'],
+  },
+];
+
+describe('JobSyncer.sync', () => {
+  for (const s of scenarios) {
+    it(s.name, async () => {
+      const { syncer, ecs, statusWriter, events } = syncerWithFakes(s.queues);
+      for (let i = 0; i < (s.activeTasks ?? 0); i++) ecs.addTask({ startedBy: uid });
+      const decision = await syncer.sync(job(s.spec, s.status), s.now);
+
+      expect(ecs.launched(), 'launched tasks').to.have.length(s.expectLaunched);
+      expect(ecs.stopped, 'stopped tasks').to.have.length(s.expectStopped ?? 0);
+      expect(events.reasons()).to.deep.equal(s.expectEvents);
+      expect(decision.requeueAt?.toISOString()).to.equal(s.expectRequeueAt?.toISOString());
+      if (s.expectReady !== undefined) {
+        const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
+        expect([ready?.status, ready?.reason]).to.deep.equal(s.expectReady);
+      }
+      for (const call of ecs.runTaskCalls) {
+        expect(call.clientToken).to.have.length.at.most(64);
+        expect(call.count).to.be.at.most(10);
+      }
+    });
+  }
+
+  it('records the launched tasks, lastRun and the firing in status', async () => {
+    const { syncer, statusWriter } = syncerWithFakes();
+    await syncer.sync(job({ taskCount: 2 }), justAfterFirstFiring);
+    const status = statusWriter.last();
+    expect(status?.lastScheduleTime).to.equal(firstFiring.toISOString());
+    expect(status?.lastRun).to.equal(justAfterFirstFiring.toISOString());
+    expect(status?.lastRunTasks).to.have.length(2);
+    expect(status?.nextRun).to.equal(secondFiring.toISOString());
+    expect(status?.pendingFiring).to.equal(undefined);
+    expect(status?.observedGeneration).to.equal(1);
+  });
+
+  it('launches 23 tasks in batches of 10, 10 and 3 with distinct tokens', async () => {
+    const { syncer, ecs } = syncerWithFakes();
+    await syncer.sync(job({ concurrencyPolicy: 'Allow', maxCount: 50, taskCount: 23 }), justAfterFirstFiring);
+    expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([10, 10, 3]);
+    expect(new Set(ecs.runTaskCalls.map((c) => c.clientToken)).size).to.equal(3);
+  });
+
+  it('tags tasks and sets startedBy so they trace back to the job and firing', async () => {
+    const { syncer, ecs } = syncerWithFakes();
+    await syncer.sync(job({ overrides: [{ containerName: 'c', environment: { A: '1' } }] }), justAfterFirstFiring);
+    const call = ecs.runTaskCalls[0];
+    expect(call?.startedBy).to.equal(uid);
+    expect(call?.tags).to.deep.include({ key: 'ecs-scheduler.io/job', value: 'default/sleeper-task' });
+    expect(call?.tags).to.deep.include({ key: 'ecs-scheduler.io/schedule-time', value: firstFiring.toISOString() });
+    expect(call?.overrides?.containerOverrides).to.deep.equal([{ name: 'c', environment: [{ name: 'A', value: '1' }] }]);
+  });
+
+  it('RunTask partial failure: LaunchFailed with the ECS reason, launched tasks recorded', async () => {
+    const { syncer, ecs, statusWriter, events } = syncerWithFakes();
+    ecs.placementFailure = { perCall: 1, reason: 'RESOURCE:MEMORY' };
+    await syncer.sync(job({ taskCount: 3 }), justAfterFirstFiring);
+    const status = statusWriter.last();
+    const ready = status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.status).to.equal('False');
+    expect(ready?.reason).to.equal('LaunchFailed');
+    expect(ready?.message).to.contain('RESOURCE:MEMORY').and.contain('Launched 2 of 3');
+    expect(status?.lastRunTasks).to.have.length(2);
+    expect(events.reasons()).to.deep.equal(['LaunchFailed']);
+  });
+
+  it('a rejected RunTask (missing task definition) is reported, the firing handled, not retried', async () => {
+    const { syncer, ecs, statusWriter } = syncerWithFakes();
+    ecs.runTaskErrors.push(clientError('Unable to find task definition'));
+    const decision = await syncer.sync(job(), justAfterFirstFiring);
+    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.reason).to.equal('LaunchFailed');
+    expect(ready?.message).to.contain('Unable to find task definition');
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
+    expect(decision.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
+  });
+
+  it('throttled then succeeding: retried with the same plan and tokens, launched once', async () => {
+    const { syncer, ecs, statusWriter } = syncerWithFakes();
+    ecs.runTaskErrors.push(throttlingError());
+    const first = job({ taskCount: 2 });
+    let thrown: unknown;
+    try {
+      await syncer.sync(first, justAfterFirstFiring);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error | undefined)?.name).to.equal('ThrottlingException');
+    expect(statusWriter.last()?.pendingFiring?.launchCount).to.equal(2);
+
+    await syncer.sync(withStatus(first, statusWriter.last()), new Date(justAfterFirstFiring.getTime() + 2000));
+    expect(ecs.launched()).to.have.length(2);
+    expect(ecs.runTaskCalls[0]?.clientToken).to.equal(ecs.runTaskCalls[1]?.clientToken);
+    expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+  });
+
+  function crashAfterLaunch(launchCount: number) {
+    const first = syncerWithFakes();
+    let writes = 0;
+    const write = first.statusWriter.writeStatus.bind(first.statusWriter);
+    // The intent write succeeds, the outcome write fails: the process "dies" with the plan recorded.
+    first.statusWriter.writeStatus = async (j, s) => {
+      if (++writes === 2) throw new Error('connection reset');
+      return write(j, s);
+    };
+    const planned = job({ taskCount: launchCount, maxCount: launchCount });
+    return { first, planned };
+  }
+
+  it('crash after launch, before the status write: the next leader finds the tasks by tag', async () => {
+    const { first, planned } = crashAfterLaunch(12);
+    await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
+    expect(first.ecs.launched()).to.have.length(12);
+    const recovered = withStatus(planned, first.statusWriter.last());
+    expect(recovered.status?.pendingFiring?.launchCount).to.equal(12);
+
+    const second = syncerWithFakes({}, first.ecs);
+    const calls = first.ecs.runTaskCalls.length;
+    await second.syncer.sync(recovered, new Date(justAfterFirstFiring.getTime() + 5000));
+    expect(first.ecs.launched()).to.have.length(12);
+    expect(first.ecs.runTaskCalls.length, 'no RunTask sent again').to.equal(calls);
+    expect(second.statusWriter.last()?.lastRunTasks).to.have.length(12);
+    expect(second.statusWriter.last()?.pendingFiring).to.equal(undefined);
+  });
+
+  it('crash after launch on an endpoint that drops tags: the client tokens prevent a second launch', async () => {
+    const { first, planned } = crashAfterLaunch(12);
+    await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
+    for (const task of first.ecs.tasks) task.tags = {};
+
+    const second = syncerWithFakes({}, first.ecs);
+    await second.syncer.sync(withStatus(planned, first.statusWriter.last()), new Date(justAfterFirstFiring.getTime() + 5000));
+    expect(first.ecs.launched()).to.have.length(12);
+    expect(second.statusWriter.last()?.lastRunTasks).to.have.length(12);
+  });
+
+  it('a recorded plan older than startingDeadlineSeconds is given up, not launched late', async () => {
+    const { first, planned } = crashAfterLaunch(1);
+    first.ecs.runTaskErrors.push(throttlingError());
+    await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
+    const second = syncerWithFakes({}, first.ecs);
+    await second.syncer.sync(withStatus(planned, first.statusWriter.last()), anHourAfterFirstFiring);
+    expect(first.ecs.launched()).to.have.length(0);
+    expect(second.events.reasons()).to.deep.equal(['MissedSchedule']);
+  });
+
+  it('keeps a resolved ? while spec.schedule is unchanged', async () => {
+    const { syncer, statusWriter } = syncerWithFakes();
+    await syncer.sync(job({ schedule: '? */5' }), justBeforeFirstFiring);
+    const resolved = statusWriter.last()?.resolvedSchedule;
+    expect(resolved).to.match(/^\d{1,2} \*\/5$/);
+    const kept = { schedule: '? */5', resolvedSchedule: '7 */5' };
+    const second = syncerWithFakes();
+    await second.syncer.sync(job({ schedule: '? */5' }, kept), justBeforeFirstFiring);
+    expect(second.statusWriter.last()?.resolvedSchedule ?? kept.resolvedSchedule).to.equal('7 */5');
+  });
+
+  it('an idle check (empty queue) writes no status and records one event for a run of them', async () => {
+    const { syncer, statusWriter, events } = syncerWithFakes({ q: 0 });
+    const spec = { trigger: { type: 'sqs' as const, queueName: 'q' } };
+    await syncer.sync(job(spec), justBeforeFirstFiring);
+    const base = withStatus(job(spec), statusWriter.last());
+    const writesBefore = statusWriter.writes.length;
+    await syncer.sync(base, justAfterFirstFiring);
+    await syncer.sync(base, new Date(secondFiring.getTime() + 100));
+    expect(statusWriter.writes.length).to.equal(writesBefore);
+    expect(events.reasons()).to.deep.equal(['NothingToLaunch']);
+  });
+
+  it('a lost lease mid-firing stops launching at once', async () => {
+    const { syncer, ecs, leadership } = syncerWithFakes();
+    leadership.leader = false;
+    let thrown: unknown;
+    await syncer.sync(job(), justAfterFirstFiring).catch((e: unknown) => (thrown = e));
+    expect((thrown as Error).name).to.equal('LostLeadershipError');
+    expect(ecs.runTaskCalls).to.have.length(0);
+  });
+});

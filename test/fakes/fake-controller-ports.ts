@@ -1,0 +1,51 @@
+import type { ScheduledEcsJob, ScheduledEcsJobStatus, SqsTrigger } from '../../src/api/index.js';
+import { QueueNotFoundError, type QueueDepth } from '../../src/aws/queue-depth.js';
+import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from '../../src/controller/ports.js';
+
+/** Records status writes; the job passed to the next sync should carry the last one. */
+export class FakeStatusWriter implements JobStatusWriter {
+  readonly writes: ScheduledEcsJobStatus[] = [];
+  readonly errors: Error[] = [];
+
+  async writeStatus(_job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void> {
+    const error = this.errors.shift();
+    if (error !== undefined) throw error;
+    this.writes.push(structuredClone(status));
+  }
+
+  last(): ScheduledEcsJobStatus | undefined {
+    return this.writes.at(-1);
+  }
+}
+
+export class FakeEvents implements EventRecorder {
+  readonly events: JobEvent[] = [];
+
+  record(_job: ScheduledEcsJob, event: JobEvent): void {
+    this.events.push(event);
+  }
+
+  reasons(): string[] {
+    return this.events.map((e) => e.reason);
+  }
+}
+
+/** Queue depths by queue name; a name not listed does not exist. */
+export class FakeQueueDepth implements QueueDepth {
+  constructor(readonly depths: Record<string, number> = {}) {}
+
+  async visibleMessages(trigger: SqsTrigger): Promise<number> {
+    const name = trigger.queueName ?? trigger.queueUrl ?? '';
+    const depth = this.depths[name];
+    if (depth === undefined) throw new QueueNotFoundError(name);
+    return depth;
+  }
+}
+
+export class FakeLeadership implements Leadership {
+  leader = true;
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+}

@@ -1,0 +1,108 @@
+import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import type { EcsTasks, LaunchFailure, RunTaskResult, TaggedTask } from '../../src/aws/ecs-tasks.js';
+
+export interface FakeTask {
+  taskArn: string;
+  cluster: string;
+  startedBy: string;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  tags: Record<string, string>;
+}
+
+/**
+ * An in-memory ECS that behaves as ECS does where the controller relies on it: client tokens make a
+ * repeated RunTask return the first call's tasks; ListTasks filters by startedBy and desired status.
+ * Every call is recorded for assertions.
+ */
+export class FakeEcs implements EcsTasks {
+  readonly tasks: FakeTask[] = [];
+  readonly runTaskCalls: RunTaskCommandInput[] = [];
+  readonly stopped: string[] = [];
+  /** Errors thrown by the next RunTask calls, in order. */
+  readonly runTaskErrors: Error[] = [];
+  /** How many tasks of each RunTask call fail to place, with this reason. */
+  placementFailure?: { perCall: number; reason: string };
+  private readonly byToken = new Map<string, RunTaskResult>();
+  private next = 1;
+
+  /** Adds a task as if an earlier firing had launched it. */
+  addTask(task: Partial<FakeTask> & { startedBy: string }): string {
+    const taskArn = task.taskArn ?? `arn:aws:ecs:us-east-1:123456789012:task/default/pre${this.next++}`;
+    this.tasks.push({ cluster: 'default', desiredStatus: 'RUNNING', tags: {}, ...task, taskArn });
+    return taskArn;
+  }
+
+  async listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
+    return this.list(options, 'RUNNING');
+  }
+
+  async listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
+    return this.list(options, 'STOPPED');
+  }
+
+  async describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]> {
+    return this.tasks
+      .filter((t) => options.taskArns.includes(t.taskArn))
+      .map((t) => ({ taskArn: t.taskArn, containerInstanceArn: `${t.taskArn}-host`, tags: t.tags }));
+  }
+
+  async runTask(input: RunTaskCommandInput): Promise<RunTaskResult> {
+    this.runTaskCalls.push(input);
+    const error = this.runTaskErrors.shift();
+    if (error !== undefined) throw error;
+    const token = input.clientToken;
+    const earlier = token === undefined ? undefined : this.byToken.get(token);
+    if (earlier !== undefined) return earlier;
+    const failing = Math.min(input.count ?? 1, this.placementFailure?.perCall ?? 0);
+    const result: RunTaskResult = { tasks: [], failures: [] };
+    for (let i = 0; i < (input.count ?? 1) - failing; i++) {
+      const taskArn = `arn:aws:ecs:us-east-1:123456789012:task/${input.cluster}/t${this.next++}`;
+      const tags = Object.fromEntries((input.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
+      this.tasks.push({ taskArn, cluster: input.cluster ?? 'default', startedBy: input.startedBy ?? '', desiredStatus: 'RUNNING', tags });
+      result.tasks.push({ taskArn, containerInstanceArn: `${taskArn}-host` });
+    }
+    for (let i = 0; i < failing; i++) {
+      const failure: LaunchFailure = { reason: this.placementFailure?.reason ?? 'RESOURCE:MEMORY' };
+      result.failures.push(failure);
+    }
+    if (token !== undefined) this.byToken.set(token, result);
+    return result;
+  }
+
+  async stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void> {
+    for (const arn of options.taskArns) {
+      const task = this.tasks.find((t) => t.taskArn === arn);
+      if (task !== undefined) task.desiredStatus = 'STOPPED';
+      this.stopped.push(arn);
+    }
+  }
+
+  /** Tasks launched by RunTask calls (not added by hand). */
+  launched(): FakeTask[] {
+    return this.tasks.filter((t) => /\/t\d+$/.test(t.taskArn));
+  }
+
+  private list(options: { cluster: string; startedBy: string }, status: FakeTask['desiredStatus']) {
+    return this.tasks
+      .filter((t) => t.cluster === options.cluster && t.startedBy === options.startedBy && t.desiredStatus === status)
+      .map((t) => t.taskArn);
+  }
+}
+
+/** An error shaped as the AWS SDK shapes a throttled call. */
+export function throttlingError(): Error {
+  return Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
+/** An error shaped as the AWS SDK shapes ECS's ClientException (a user's mistake). */
+export function clientError(message: string): Error {
+  return Object.assign(new Error(message), {
+    name: 'ClientException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+}
