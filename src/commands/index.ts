@@ -1,9 +1,13 @@
 import type { Command } from './command.js';
+import { controllerCommand } from './controller.js';
 import { crdCommand } from './crd.js';
+import { scheduleCommand } from './schedule.js';
+import { shimCommand } from './shim.js';
 
 /** Every subcommand of bin/ecs-scheduler, by name. */
 export const commands: Record<string, Command> = {
+  controller: controllerCommand,
   crd: crdCommand,
-  schedule: (await import('./schedule.js')).scheduleCommand,
-  shim: (await import('./shim.js')).shimCommand,
+  schedule: scheduleCommand,
+  shim: shimCommand,
 };

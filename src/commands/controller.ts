@@ -1,0 +1,263 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import winston from 'winston';
+import { EcsTaskClient } from '../aws/ecs-task-client.js';
+import { SqsQueueDepth } from '../aws/queue-depth.js';
+import { systemClock, systemTimers } from '../controller/clock.js';
+import { Controller } from '../controller/controller.js';
+import { startHealthServer } from '../controller/health-server.js';
+import { JobInformer } from '../controller/job-informer.js';
+import { KubeEventRecorder } from '../controller/kube-events.js';
+import { KubeStatusWriter } from '../controller/kube-status-writer.js';
+import { LeaderElector } from '../controller/leader-election.js';
+import { ControllerMetrics } from '../controller/metrics.js';
+import { JobSyncer } from '../controller/sync-job.js';
+import { startShimServer, type RunningShim } from '../shim/server.js';
+import type { Command } from './command.js';
+import { shimSettings } from './shim.js';
+
+const usage = `usage: ecs-scheduler controller [options]
+
+Runs ScheduledEcsJobs: fires their schedules as ECS RunTask calls. Replicas elect a leader on a Lease;
+only the leader fires.
+
+options (environment variable in brackets):
+  --kubeconfig PATH        kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster) [ECSS_KUBECONFIG]
+  --watch-namespace NS     watch one namespace (default: all) [ECSS_WATCH_NAMESPACE]
+  --cluster NAME           ECS cluster of jobs that name none (default default) [ECSS_ECS_CLUSTER]
+  --name NAME              scheduler name: Lease name and task tag (default ecs-scheduler) [ECSS_NAME]
+  --lease-namespace NS     namespace of the Lease (default $POD_NAMESPACE or default) [ECSS_LEASE_NAMESPACE]
+  --lease-duration SECS    lease duration (default 15; renew deadline 2/3 of it) [ECSS_LEASE_DURATION]
+  --identity ID            this replica's name in the Lease (default host_pid) [ECSS_IDENTITY]
+  --health-address A:P     /healthz, /readyz, /metrics (default 127.0.0.1:8081) [ECSS_HEALTH_ADDRESS]
+  --workers N              reconciles at once (default 8) [ECSS_WORKERS]
+  --shim                   also serve the legacy /jobs API [ECSS_SHIM=true]
+  --shim-address, --shim-port, --shim-namespace, --shim-auth, --shim-insecure
+                           as the shim command's --address, --port, --namespace, --auth, --insecure
+  --log-level LEVEL        error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
+
+AWS: credentials and region through the SDK's default chain (IRSA and EKS Pod Identity work as they
+are); AWS_ENDPOINT_URL points the clients elsewhere (moto, for local development).
+`;
+
+export interface ControllerSettings {
+  kubeconfig?: string;
+  watchNamespace?: string;
+  cluster: string;
+  name: string;
+  leaseNamespace: string;
+  leaseDurationSeconds: number;
+  identity: string;
+  healthAddress: string;
+  healthPort: number;
+  workers: number;
+  shim: boolean;
+  shimArgs: string[];
+  logLevel: string;
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+function positiveInt(name: string, text: string): number | { error: string } {
+  const n = Number(text);
+  return /^\d+$/.test(text) && n > 0 ? n : { error: `${name}: "${text}" is not a positive whole number` };
+}
+
+/** The settings for `argv` and `env`, 'help', or a usage error that names the flag. */
+export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): ControllerSettings | 'help' | { error: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        kubeconfig: { type: 'string' },
+        'watch-namespace': { type: 'string' },
+        cluster: { type: 'string' },
+        name: { type: 'string' },
+        'lease-namespace': { type: 'string' },
+        'lease-duration': { type: 'string' },
+        identity: { type: 'string' },
+        'health-address': { type: 'string' },
+        workers: { type: 'string' },
+        shim: { type: 'boolean' },
+        'shim-address': { type: 'string' },
+        'shim-port': { type: 'string' },
+        'shim-namespace': { type: 'string' },
+        'shim-auth': { type: 'boolean' },
+        'shim-insecure': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help === true) return 'help';
+  const health = values['health-address'] ?? env.ECSS_HEALTH_ADDRESS ?? '127.0.0.1:8081';
+  const match = /^(.*):(\d+)$/.exec(health);
+  if (match === null) return { error: `--health-address: "${health}" is not ADDRESS:PORT` };
+  const workers = positiveInt('--workers', values.workers ?? env.ECSS_WORKERS ?? '8');
+  if (typeof workers !== 'number') return workers;
+  const lease = positiveInt('--lease-duration', values['lease-duration'] ?? env.ECSS_LEASE_DURATION ?? '15');
+  if (typeof lease !== 'number') return lease;
+  const shimArgs = [
+    ...(values['shim-address'] ? ['--address', values['shim-address']] : []),
+    ...(values['shim-port'] ? ['--port', values['shim-port']] : []),
+    ...(values['shim-namespace'] ? ['--namespace', values['shim-namespace']] : []),
+    ...(values['shim-auth'] ? ['--auth'] : []),
+    ...(values['shim-insecure'] ? ['--insecure'] : []),
+  ];
+  const settings: ControllerSettings = {
+    cluster: values.cluster ?? env.ECSS_ECS_CLUSTER ?? 'default',
+    name: values.name ?? env.ECSS_NAME ?? 'ecs-scheduler',
+    leaseNamespace: values['lease-namespace'] ?? env.ECSS_LEASE_NAMESPACE ?? env.POD_NAMESPACE ?? 'default',
+    leaseDurationSeconds: lease,
+    identity: values.identity ?? env.ECSS_IDENTITY ?? `${hostname()}_${process.pid}`,
+    healthAddress: match[1] as string,
+    healthPort: Number(match[2]),
+    workers,
+    shim: values.shim ?? flag(env.ECSS_SHIM),
+    shimArgs,
+    logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
+  };
+  const kubeconfig = values.kubeconfig ?? env.ECSS_KUBECONFIG;
+  if (kubeconfig) settings.kubeconfig = kubeconfig;
+  const watch = values['watch-namespace'] ?? env.ECSS_WATCH_NAMESPACE;
+  if (watch) settings.watchNamespace = watch;
+  return settings;
+}
+
+function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (path === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(path);
+  return kubeConfig;
+}
+
+async function runController(settings: ControllerSettings): Promise<number> {
+  const logger = winston.createLogger({
+    level: settings.logLevel,
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    defaultMeta: { component: 'controller' },
+    transports: [new winston.transports.Console()],
+  });
+  const kubeConfig = loadKubeConfig(settings.kubeconfig);
+  const clock = systemClock;
+  const timers = systemTimers;
+  const metrics = new ControllerMetrics();
+  const statusWriter = new KubeStatusWriter(kubeConfig.makeApiClient(CustomObjectsApi));
+  const events = new KubeEventRecorder({
+    api: kubeConfig.makeApiClient(CoreV1Api),
+    clock,
+    logger,
+    component: settings.name,
+    instance: settings.identity,
+  });
+  // The elector and the informer call into the controller, which is built after them.
+  const late: { controller?: Controller } = {};
+  const elector = new LeaderElector({
+    api: kubeConfig.makeApiClient(CoordinationV1Api),
+    namespace: settings.leaseNamespace,
+    name: settings.name,
+    identity: settings.identity,
+    clock,
+    timers,
+    logger,
+    leaseDurationMs: settings.leaseDurationSeconds * 1000,
+    renewDeadlineMs: Math.floor((settings.leaseDurationSeconds * 1000 * 2) / 3),
+    retryPeriodMs: Math.max(200, Math.floor((settings.leaseDurationSeconds * 1000) / 7)),
+    onStartedLeading: () => late.controller?.startFiring(),
+    onStoppedLeading: () => void late.controller?.stopFiring(),
+  });
+  const syncer = new JobSyncer({
+    ecs: new EcsTaskClient(new ECSClient({})),
+    queues: new SqsQueueDepth(new SQSClient({})),
+    statusWriter,
+    events,
+    leadership: elector,
+    metrics,
+    logger,
+    clock,
+    defaultCluster: settings.cluster,
+    schedulerName: settings.name,
+  });
+  const informer = new JobInformer({
+    kubeConfig,
+    ...(settings.watchNamespace !== undefined && { namespace: settings.watchNamespace }),
+    logger,
+    handlers: {
+      changed: (key) => late.controller?.handlers.changed(key),
+      deleted: (key, uid) => late.controller?.handlers.deleted(key, uid),
+    },
+  });
+  const controller = new Controller({ informer, syncer, statusWriter, events, clock, timers, logger, metrics, workers: settings.workers });
+  late.controller = controller;
+
+  const health = await startHealthServer({
+    address: settings.healthAddress,
+    port: settings.healthPort,
+    ready: () => informer.synced,
+    registry: metrics.registry,
+  });
+  let shim: RunningShim | undefined;
+  if (settings.shim) {
+    const shimConfig = shimSettings(settings.shimArgs, process.env);
+    if (shimConfig === 'help' || 'error' in shimConfig) {
+      logger.error('invalid shim settings', { error: shimConfig === 'help' ? 'help' : shimConfig.error });
+      await health.close();
+      return 2;
+    }
+    shim = await startShimServer({
+      kubeConfig,
+      namespace: shimConfig.namespace,
+      address: shimConfig.address,
+      port: shimConfig.port,
+      auth: shimConfig.auth,
+      insecure: shimConfig.insecure,
+      logger,
+    });
+  }
+  await informer.start();
+  elector.start();
+  logger.info('controller started', { identity: settings.identity, cluster: settings.cluster, healthPort: health.port });
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  logger.info('shutting down: finishing reconciles in flight, releasing the lease');
+  await controller.stopFiring();
+  await elector.stop();
+  await informer.stop();
+  await shim?.close();
+  await health.close();
+  return 0;
+}
+
+export const controllerCommand: Command = {
+  summary: 'run the controller (and with --shim the legacy /jobs API)',
+  async run(argv) {
+    const settings = controllerSettings(argv, process.env);
+    if (settings === 'help') {
+      process.stdout.write(usage);
+      return 0;
+    }
+    if ('error' in settings) {
+      process.stderr.write(`ecs-scheduler controller: ${settings.error}\n\n${usage}`);
+      return 2;
+    }
+    try {
+      return await runController(settings);
+    } catch (error) {
+      process.stderr.write(`ecs-scheduler controller: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+  },
+};

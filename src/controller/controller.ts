@@ -1,0 +1,136 @@
+import { describeKubeError } from './kube-errors.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+import { parseScheduledEcsJob, type ScheduledEcsJob } from '../api/index.js';
+import type { Clock, TimerApi } from './clock.js';
+import { LostLeadershipError } from './firing-runner.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { EventRecorder, JobStatusWriter } from './ports.js';
+import { setCondition } from './conditions.js';
+import type { JobSyncer } from './sync-job.js';
+import { WorkQueue } from './work-queue.js';
+
+/** The informer's cache, as the controller reads it. */
+export interface JobCache {
+  get(key: string): KubernetesObject | undefined;
+  keys(): string[];
+}
+
+/** A status writer that remembers what it wrote until the cache shows it (see KubeStatusWriter). */
+export interface OverlayStatusWriter extends JobStatusWriter {
+  withLatestStatus(job: ScheduledEcsJob): ScheduledEcsJob;
+  forget(uid: string): void;
+  forgetAll(): void;
+}
+
+export interface ControllerOptions {
+  informer: JobCache;
+  syncer: JobSyncer;
+  statusWriter: OverlayStatusWriter;
+  events: EventRecorder;
+  clock: Clock;
+  timers: TimerApi;
+  logger: Logger;
+  metrics: ControllerMetrics;
+  /** Reconciles running at once (different jobs; one job is never reconciled twice at once). */
+  workers?: number;
+}
+
+/**
+ * The shell around JobSyncer: informer events feed a work queue; workers take keys, reconcile them,
+ * and put them back at the time the sync asks for (the next firing) or after a backoff on error.
+ * Workers run only while this replica leads.
+ */
+export class Controller {
+  private queue: WorkQueue | undefined;
+  private workers: Promise<void>[] = [];
+
+  constructor(private readonly options: ControllerOptions) {}
+
+  /** Informer handlers: a changed job is reconciled at once, a deleted one's timer is cancelled. */
+  readonly handlers = {
+    changed: (key: string) => this.queue?.add(key),
+    deleted: (key: string, uid: string | undefined) => {
+      this.queue?.cancel(key);
+      if (uid !== undefined) {
+        this.options.syncer.forget(uid);
+        this.options.statusWriter.forget(uid);
+      }
+    },
+  };
+
+  /** Starts firing: called when this replica becomes leader. */
+  startFiring(): void {
+    if (this.queue !== undefined) return;
+    const { clock, timers, workers = 8 } = this.options;
+    const queue = new WorkQueue({ clock, timers });
+    this.queue = queue;
+    for (const key of this.options.informer.keys()) queue.add(key);
+    this.workers = Array.from({ length: workers }, () => this.work(queue));
+  }
+
+  /** Stops firing at once: called when this replica loses its lease, and on shutdown. */
+  async stopFiring(): Promise<void> {
+    const queue = this.queue;
+    if (queue === undefined) return;
+    this.queue = undefined;
+    queue.shutDown();
+    this.options.statusWriter.forgetAll();
+    await Promise.all(this.workers);
+    this.workers = [];
+  }
+
+  get firing(): boolean {
+    return this.queue !== undefined;
+  }
+
+  private async work(queue: WorkQueue): Promise<void> {
+    for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+      const started = process.hrtime.bigint();
+      try {
+        const requeueAt = await this.reconcile(key);
+        queue.forget(key);
+        if (requeueAt !== undefined) queue.addAt(key, requeueAt);
+      } catch (error) {
+        if (error instanceof LostLeadershipError) {
+          this.options.logger.warn('lost leadership mid-firing', { key });
+        } else {
+          this.options.metrics.reconcileErrors.inc();
+          const delayMs = queue.addRateLimited(key);
+          this.options.logger.warn('reconcile failed; will retry', { key, delayMs, error: describeKubeError(error) });
+        }
+      } finally {
+        queue.done(key);
+        this.options.metrics.reconcileDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        this.options.metrics.queueDepth.set(queue.depth);
+      }
+    }
+  }
+
+  private async reconcile(key: string): Promise<Date | undefined> {
+    const object = this.options.informer.get(key);
+    if (object === undefined || object.metadata?.deletionTimestamp !== undefined) {
+      this.queue?.cancel(key);
+      return undefined;
+    }
+    const parsed = parseScheduledEcsJob(object);
+    if (!parsed.ok) {
+      await this.reportInvalidSpec(object, parsed.message);
+      return undefined;
+    }
+    const job = this.options.statusWriter.withLatestStatus(parsed.job);
+    const decision = await this.options.syncer.sync(job, this.options.clock.now());
+    return decision.requeueAt;
+  }
+
+  /** A job whose spec fails validation (possible only past an outdated CRD): a condition, no retry. */
+  private async reportInvalidSpec(object: KubernetesObject, message: string): Promise<void> {
+    const job = { ...object, spec: {}, status: (object as { status?: object }).status ?? {} } as ScheduledEcsJob;
+    const now = this.options.clock.now();
+    const ready = { type: 'Ready', status: 'False' as const, reason: 'InvalidSpec', message, observedGeneration: object.metadata?.generation ?? 0 };
+    const conditions = setCondition(job.status?.conditions, ready, now);
+    if (JSON.stringify(conditions) === JSON.stringify(job.status?.conditions)) return;
+    this.options.events.record(job, { type: 'Warning', reason: 'InvalidSpec', message });
+    await this.options.statusWriter.writeStatus(job, { ...job.status, conditions });
+  }
+}

@@ -1,0 +1,151 @@
+import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { describeKubeError } from './kube-errors.js';
+import type { Logger } from 'winston';
+import type { Clock, TimerApi } from './clock.js';
+import type { Leadership } from './ports.js';
+
+export interface LeaderElectionOptions {
+  api: CoordinationV1Api;
+  namespace: string;
+  name: string;
+  identity: string;
+  clock: Clock;
+  timers: TimerApi;
+  logger: Logger;
+  /** How long a lease holds without renewal before another replica may take it. */
+  leaseDurationMs?: number;
+  /** The leader stops firing when it could not renew for this long: well before the lease expires. */
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  onStartedLeading(): void;
+  onStoppedLeading(): void;
+}
+
+/**
+ * Leader election on a coordination.k8s.io Lease, as client-go's: one replica holds the lease and
+ * renews it; the others take it only after seeing it unrenewed for a whole lease duration by their own
+ * clock (not the holder's renewTime, so clock skew between nodes does not matter). The holder counts
+ * itself leader only while its last renewal is younger than the renew deadline, which is shorter than
+ * the lease duration: it stops firing before anyone else may start.
+ */
+export class LeaderElector implements Leadership {
+  private leading = false;
+  private lastRenewMs = 0;
+  private observed: { holder: string; renewTime: string; atMs: number } | undefined;
+  private timer: unknown;
+  private stopped = false;
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+
+  constructor(private readonly options: LeaderElectionOptions) {
+    this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
+    this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
+    this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
+  }
+
+  isLeader(): boolean {
+    return this.leading && this.options.clock.now().getTime() - this.lastRenewMs < this.renewDeadlineMs;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.tick();
+  }
+
+  /** Stops campaigning; a leader gives the lease up so another replica can take over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
+    if (!this.leading) return;
+    this.setLeading(false);
+    try {
+      const lease = await this.read();
+      if (lease?.spec?.holderIdentity === this.options.identity) {
+        lease.spec.holderIdentity = '';
+        if (lease.spec.acquireTime) lease.spec.acquireTime = microTime(lease.spec.acquireTime);
+        if (lease.spec.renewTime) lease.spec.renewTime = microTime(lease.spec.renewTime);
+        lease.spec.leaseDurationSeconds = 1;
+        await this.options.api.replaceNamespacedLease({ name: this.options.name, namespace: this.options.namespace, body: lease });
+      }
+    } catch (error) {
+      this.options.logger.warn('could not release the lease', { error: describeKubeError(error) });
+    }
+  }
+
+  private async tick(): Promise<void> {
+    let renewed = false;
+    try {
+      renewed = await this.tryAcquireOrRenew();
+    } catch (error) {
+      this.options.logger.warn('lease update failed', { error: describeKubeError(error) });
+    }
+    if (this.stopped) return;
+    const now = this.options.clock.now().getTime();
+    if (renewed) {
+      this.lastRenewMs = now;
+      if (!this.leading) this.setLeading(true);
+    } else if (this.leading && now - this.lastRenewMs >= this.renewDeadlineMs) {
+      this.setLeading(false);
+    }
+    this.timer = this.options.timers.setTimeout(() => void this.tick(), this.retryPeriodMs);
+  }
+
+  private setLeading(leading: boolean): void {
+    this.leading = leading;
+    this.options.logger.info(leading ? 'became leader' : 'stopped leading', { identity: this.options.identity });
+    if (leading) this.options.onStartedLeading();
+    else this.options.onStoppedLeading();
+  }
+
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { api, namespace, name, identity, clock } = this.options;
+    const now = clock.now();
+    // The API server wants six fractional digits (MicroTime); a plain Date serializes three.
+    const stamp = new V1MicroTime(now.getTime());
+    const lease = await this.read();
+    const spec = {
+      holderIdentity: identity,
+      leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
+      acquireTime: stamp,
+      renewTime: stamp,
+      leaseTransitions: 0,
+    };
+    if (lease === undefined) {
+      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } });
+      return true;
+    }
+    const holder = lease.spec?.holderIdentity ?? '';
+    const renewTime = String(lease.spec?.renewTime ?? '');
+    if (this.observed?.holder !== holder || this.observed.renewTime !== renewTime) {
+      this.observed = { holder, renewTime, atMs: now.getTime() };
+    }
+    const mine = holder === identity;
+    const expired =
+      holder === '' ||
+      this.observed.atMs + (lease.spec?.leaseDurationSeconds ?? 15) * 1000 <= now.getTime();
+    if (!mine && !expired) return false;
+    lease.spec = {
+      ...spec,
+      acquireTime: mine && lease.spec?.acquireTime ? microTime(lease.spec.acquireTime) : stamp,
+      leaseTransitions: (lease.spec?.leaseTransitions ?? 0) + (mine ? 0 : 1),
+    };
+    // replace carries the resourceVersion we read: if another replica wrote in between, this fails.
+    await api.replaceNamespacedLease({ name, namespace, body: lease });
+    return true;
+  }
+
+  private async read(): Promise<V1Lease | undefined> {
+    try {
+      return await this.options.api.readNamespacedLease({ name: this.options.name, namespace: this.options.namespace });
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** A MicroTime from what the client hands back: it deserializes MicroTime fields as plain strings. */
+function microTime(value: Date | string): V1MicroTime {
+  return new V1MicroTime(new Date(value).getTime());
+}
