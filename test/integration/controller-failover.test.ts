@@ -1,0 +1,115 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { startController, type ControllerProcess } from './controller-process.js';
+import { Jobs, tasksOfJob, tasksPerFiring } from './controller-jobs.js';
+import { ensureCrd, ensureNamespace } from './crd.js';
+import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { waitFor } from './wait-for.js';
+
+// A deterministic PRNG, so a failing run can be replayed.
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('controller crashes and failover', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  const running: ControllerProcess[] = [];
+
+  before(async function () {
+    this.timeout(stackStartTimeoutMs);
+    stack = await useStack();
+    await ensureCrd(stack.kubeConfig);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((c) => c.kill()));
+  });
+
+  it('killed at random points many times: no firing launches twice', async () => {
+    const namespace = 'crash-it';
+    await ensureNamespace(stack.kubeConfig, namespace);
+    const jobs = new Jobs(stack.kubeConfig, namespace);
+    // Allow launches on every firing, so only our own guards stand between a restart and a double launch
+    // (moto ignores client tokens: docs/moto.md).
+    const created = await jobs.create('crashy', {
+      taskDefinition: 'sleeper-task',
+      schedule: '*',
+      taskCount: 3,
+      concurrencyPolicy: 'Allow',
+    });
+    const random = mulberry32(20261126);
+    const kills = 12;
+    const all: ControllerProcess[] = [];
+    for (let i = 0; i < kills; i++) {
+      const controller = startController(stack, { identity: `crash-${i}`, namespace, leaseName: 'crash-it', leaseDurationSeconds: 1 });
+      running.push(controller);
+      all.push(controller);
+      await delay(2000 + Math.floor(random() * 2500));
+      await controller.kill();
+      running.pop();
+    }
+    // One last clean run to finish whatever was left pending.
+    const last = startController(stack, { identity: 'crash-final', namespace, leaseName: 'crash-it', leaseDurationSeconds: 1 });
+    running.push(last);
+    await waitFor('the last pending firing to finish', async () => (await jobs.get('crashy')).status?.pendingFiring === undefined, {
+      timeoutMs: 15_000,
+    });
+    await jobs.patchSpec('crashy', { suspended: true });
+    await delay(1500);
+
+    const counts = tasksPerFiring(await tasksOfJob(stack, created.metadata.uid));
+    const doubled = [...counts].filter(([, n]) => n !== 3);
+    const resumed = [...all, last].flatMap((c) => c.logLines()).filter((l) => l.message === 'resuming a recorded firing');
+    const afterLaunch = resumed.filter((l) => Number(l.batchesAlreadyLaunched) > 0).length;
+    process.stdout.write(
+      `      ${kills} kills, ${counts.size} firings launched, ${resumed.length} recorded firings resumed ` +
+        `(${afterLaunch} of them after their tasks had launched)\n`,
+    );
+    expect(doubled, 'firings that launched other than 3 tasks').to.deep.equal([]);
+    // Each process spends its first second or two starting and waiting out its predecessor's lease.
+    expect(counts.size, 'firings that launched').to.be.at.least(kills / 2);
+  });
+
+  it('two replicas: only the leader fires; when it dies the other takes over within the lease duration', async () => {
+    const namespace = 'failover-it';
+    await ensureNamespace(stack.kubeConfig, namespace);
+    const jobs = new Jobs(stack.kubeConfig, namespace);
+    const leases = stack.kubeConfig.makeApiClient(CoordinationV1Api);
+    const a = startController(stack, { identity: 'replica-a', namespace, leaseName: 'failover-it', leaseDurationSeconds: 3 });
+    running.push(a);
+    await waitFor('replica-a to lead', async () => {
+      const lease = await leases.readNamespacedLease({ name: 'failover-it', namespace }).catch(() => undefined);
+      return lease?.spec?.holderIdentity === 'replica-a';
+    }, { timeoutMs: 15_000 });
+    const b = startController(stack, { identity: 'replica-b', namespace, leaseName: 'failover-it', leaseDurationSeconds: 3 });
+    running.push(b);
+
+    const created = await jobs.create('ticking', { taskDefinition: 'sleeper-task', schedule: '*', concurrencyPolicy: 'Allow' });
+    await delay(4000);
+    const launchedByB = b.logLines().filter((l) => l.reason === 'TasksLaunched');
+    expect(launchedByB, 'the follower fired').to.deep.equal([]);
+    expect(a.logLines().filter((l) => l.reason === 'TasksLaunched').length).to.be.greaterThan(1);
+
+    const killedAt = Date.now();
+    await a.kill();
+    await waitFor('replica-b to take the lease', async () => {
+      const lease = await leases.readNamespacedLease({ name: 'failover-it', namespace });
+      return lease.spec?.holderIdentity === 'replica-b';
+    }, { timeoutMs: 15_000 });
+    const takeoverMs = Date.now() - killedAt;
+    expect(takeoverMs, 'takeover time').to.be.below(3000 + 2000);
+    await waitFor('replica-b to fire', async () => b.logLines().some((l) => l.reason === 'TasksLaunched'), { timeoutMs: 10_000 });
+    await jobs.patchSpec('ticking', { suspended: true });
+    await delay(1500);
+    const counts = tasksPerFiring(await tasksOfJob(stack, created.metadata.uid));
+    expect([...counts.values()].filter((n) => n !== 1), 'firings launched twice').to.deep.equal([]);
+  });
+});

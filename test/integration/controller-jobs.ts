@@ -1,0 +1,73 @@
+import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { group, plural, version, type ScheduledEcsJobSpec, type ScheduledEcsJobStatus } from '../../src/api/index.js';
+import type { Stack } from './stack.js';
+
+export interface JobObject {
+  metadata: { name: string; namespace: string; uid: string; generation?: number };
+  spec: ScheduledEcsJobSpec;
+  status?: ScheduledEcsJobStatus;
+}
+
+/** ScheduledEcsJobs of one namespace, through the admin's client, as kubectl would write them. */
+export class Jobs {
+  private readonly api: CustomObjectsApi;
+
+  constructor(kubeConfig: KubeConfig, private readonly namespace: string) {
+    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  async create(name: string, spec: ScheduledEcsJobSpec): Promise<JobObject> {
+    const body = { apiVersion: `${group}/${version}`, kind: 'ScheduledEcsJob', metadata: { name }, spec };
+    return (await this.api.createNamespacedCustomObject({ group, version, plural, namespace: this.namespace, body })) as JobObject;
+  }
+
+  async get(name: string): Promise<JobObject> {
+    return (await this.api.getNamespacedCustomObject({ group, version, plural, namespace: this.namespace, name })) as JobObject;
+  }
+
+  async patchSpec(name: string, spec: Partial<ScheduledEcsJobSpec>): Promise<void> {
+    await this.api.patchNamespacedCustomObject(
+      { group, version, plural, namespace: this.namespace, name, body: { spec } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.api.deleteNamespacedCustomObject({ group, version, plural, namespace: this.namespace, name });
+  }
+}
+
+export interface MotoTask {
+  taskArn: string;
+  scheduleTime: string | undefined;
+  desiredStatus: string | undefined;
+}
+
+/** The tasks moto holds for a job (startedBy = its UID), running and stopped, with their firing's tag. */
+export async function tasksOfJob(stack: Stack, uid: string, cluster = 'default'): Promise<MotoTask[]> {
+  const ecs = new ECSClient(stack.aws);
+  try {
+    const arns: string[] = [];
+    for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+      const out = await ecs.send(new ListTasksCommand({ cluster, startedBy: uid, desiredStatus }));
+      arns.push(...(out.taskArns ?? []));
+    }
+    if (arns.length === 0) return [];
+    const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns, include: ['TAGS'] }));
+    return (described.tasks ?? []).map((task) => ({
+      taskArn: task.taskArn ?? '',
+      scheduleTime: task.tags?.find((t) => t.key === 'ecs-scheduler.io/schedule-time')?.value,
+      desiredStatus: task.desiredStatus,
+    }));
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/** How many tasks each firing (schedule-time tag) launched. */
+export function tasksPerFiring(tasks: MotoTask[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const task of tasks) counts.set(task.scheduleTime ?? '?', (counts.get(task.scheduleTime ?? '?') ?? 0) + 1);
+  return counts;
+}
