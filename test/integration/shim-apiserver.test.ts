@@ -2,17 +2,11 @@
 // HTTP, ids that are not object names, kubectl seeing what the shim wrote (and the other way round), and
 // authentication with TokenReview and RBAC (SubjectAccessReview) for real static users.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import {
-  ApiextensionsV1Api,
   AuthorizationV1Api,
-  CoreV1Api,
   CustomObjectsApi,
-  loadYaml,
   RbacAuthorizationV1Api,
-  type KubeConfig,
-  type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import winston from 'winston';
@@ -25,34 +19,12 @@ import { startShimServer, type RunningShim } from '../../src/shim/server.js';
 import { send, sendJson } from '../shim/shim-harness.js';
 import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
+import { ensureCrd as applyCrd, ensureNamespace as createNamespace } from './crd.js';
 
 const namespace = 'shim-apiserver';
 const authNamespace = 'shim-apiserver-auth';
 const logger = winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
 const run = promisify(execFile);
-
-/** Applies crds/scheduledecsjobs.yaml unless present, and waits until it is served. */
-async function applyCrd(kubeConfig: KubeConfig): Promise<void> {
-  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
-  const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(new URL('../../crds/scheduledecsjobs.yaml', import.meta.url), 'utf8'));
-  try {
-    await api.createCustomResourceDefinition({ body: crd });
-  } catch (error) {
-    if ((error as { code?: number }).code !== 409) throw error; // applied by another test file of this run
-  }
-  await waitFor('the ScheduledEcsJob CRD to be established', async () => {
-    const current = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
-    return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
-  });
-}
-
-async function createNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
-  try {
-    await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
-  } catch (error) {
-    if ((error as { code?: number }).code !== 409) throw error;
-  }
-}
 
 type Resource = { metadata: { name: string; resourceVersion: string; annotations?: Record<string, string>; labels?: Record<string, string> }; spec: Record<string, unknown> };
 
