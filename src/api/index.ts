@@ -4,3 +4,4 @@ export * from './status.js';
 export * from './scheduled-ecs-job.js';
 export * from './crd.js';
 export * from './identity.js';
+export * from './job-schedule.js';

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 // The single source of truth for the ScheduledEcsJob spec: the CRD's OpenAPI schema is generated from
 // it (src/api/crd.ts) and the REST shim validates legacy bodies with it. What a structural schema cannot
-// say (schedule syntax, timezone names) is checked by validateSpecSemantics in semantics.ts.
+// say (schedule syntax, timezone names) is checked with the schedule module: by the controller
+// (src/controller/job-schedule.ts, a Ready=False condition) and the shim (src/shim/legacy-body.ts, a 400).
 
 const rfc3339 = z.iso.datetime({ offset: true });
 const nonEmpty = z.string().min(1);

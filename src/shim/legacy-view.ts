@@ -1,7 +1,7 @@
-import { scheduleSeed } from '../api/identity.js';
+import { resolvedScheduleOf, scheduleOptionsOf } from '../api/job-schedule.js';
 import { scheduledEcsJobSpec } from '../api/spec.js';
 import { scheduledEcsJobStatus, type ScheduledEcsJobStatus } from '../api/status.js';
-import { hasRandomFields, parseSchedule, resolveRandomFields } from '../schedule/index.js';
+import { parseSchedule } from '../schedule/index.js';
 import { isJsonObject, type JsonObject } from './json-merge-patch.js';
 import type { JobResource } from './job-store.js';
 import { legacyIdOf } from './legacy-id.js';
@@ -66,16 +66,14 @@ function storedStatus(status: unknown): ScheduledEcsJobStatus {
 }
 
 /**
- * The schedule with every ? resolved: status.resolvedSchedule once the controller recorded it for this very
- * spec.schedule, else the value the controller will record (same seed), so a job shows it right after a create.
+ * The schedule with every ? resolved, as the controller resolves it (src/api/job-schedule.ts), so a job
+ * shows it right after a create; an invalid schedule written around the shim is shown as it is.
  */
-export function resolvedSchedule(schedule: string, status: ScheduledEcsJobStatus, seed: string): string {
-  if (status.schedule === schedule && status.resolvedSchedule !== undefined) return status.resolvedSchedule;
-  if (!hasRandomFields(schedule)) return schedule;
+function shownSchedule(resource: JobResource, schedule: string, status: ScheduledEcsJobStatus, namespace: string): string {
   try {
-    return resolveRandomFields(schedule, seed);
+    return resolvedScheduleOf({ metadata: { namespace, name: resource.metadata.name }, spec: { schedule }, status });
   } catch {
-    return schedule; // not a valid schedule (written around the shim): show it as it is
+    return schedule;
   }
 }
 
@@ -96,11 +94,7 @@ function estimatedNextRun(
     return status.nextRun;
   }
   try {
-    const next = parseSchedule(schedule, {
-      timezone: typeof spec.timezone === 'string' ? spec.timezone : undefined,
-      start: typeof spec.scheduleStart === 'string' ? new Date(spec.scheduleStart) : undefined,
-      end: typeof spec.scheduleEnd === 'string' ? new Date(spec.scheduleEnd) : undefined,
-    }).nextFireTime(now);
+    const next = parseSchedule(schedule, scheduleOptionsOf(storedSpecTimes(spec))).nextFireTime(now);
     return next === null ? undefined : formatInstant(next);
   } catch {
     return undefined;
@@ -114,8 +108,7 @@ export function legacyJobView(resource: JobResource, context: ViewContext): Lega
   const status = storedStatus(resource.status);
   const view: LegacyJobView = { ...spec, id, link: jobLink(id), taskCount: spec.taskCount ?? 1 };
   if (typeof spec.schedule === 'string') {
-    const seed = scheduleSeed(context.namespace, resource.metadata.name);
-    view.schedule = resolvedSchedule(spec.schedule, status, seed);
+    view.schedule = shownSchedule(resource, spec.schedule, status, context.namespace);
     const next = estimatedNextRun(resource, spec, status, view.schedule as string, context.now);
     if (next !== undefined) view.estimatedNextRun = next;
   }
@@ -128,4 +121,17 @@ export function legacyJobView(resource: JobResource, context: ViewContext): Lega
     );
   }
   return view;
+}
+
+/** The spec's timezone and bounds, where they are strings. */
+function storedSpecTimes(spec: JsonObject): { timezone?: string; scheduleStart?: string; scheduleEnd?: string } {
+  const pick = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const times: { timezone?: string; scheduleStart?: string; scheduleEnd?: string } = {};
+  const timezone = pick(spec.timezone);
+  const scheduleStart = pick(spec.scheduleStart);
+  const scheduleEnd = pick(spec.scheduleEnd);
+  if (timezone !== undefined) times.timezone = timezone;
+  if (scheduleStart !== undefined) times.scheduleStart = scheduleStart;
+  if (scheduleEnd !== undefined) times.scheduleEnd = scheduleEnd;
+  return times;
 }
