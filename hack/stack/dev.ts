@@ -27,7 +27,10 @@ const say = (message: string): void => {
 /** Applies every CRD in crds/ and waits until the apiserver serves them; returns their file names. */
 async function applyCrds(stack: Stack): Promise<string[]> {
   const crdDir = join(repo, 'crds');
-  const files = existsSync(crdDir) ? readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)) : [];
+  // kustomization.yaml is there for `kubectl apply -k manifests`; it is not an object to apply.
+  const files = existsSync(crdDir)
+    ? readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f) && !/^kustomization\.ya?ml$/.test(f))
+    : [];
   if (files.length === 0) return [];
   const kubectl = (...args: string[]) =>
     promisify(execFile)(stack.kubectl, ['--kubeconfig', stack.kubeconfigPath, ...args]);
@@ -38,8 +41,8 @@ async function applyCrds(stack: Stack): Promise<string[]> {
 }
 
 /**
- * THE CONTROLLER AND SHIM START HERE, once src/commands/controller.ts is built to dist/. Everything they
- * need comes through the environment: the kubeconfig (admin), moto as the AWS endpoint with dummy
+ * The controller and the shim (`controller --shim`), once built to dist/. Everything they need comes
+ * through the environment: the kubeconfig (admin), moto as the AWS endpoint with dummy
  * credentials, and the shim's port. Returns undefined while there is no controller command to start.
  */
 function startController(stack: Stack): BackgroundProcess | undefined {
