@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import winston from 'winston';
+import { LeaderElector } from '../../src/controller/leader-election.js';
+import { FakeClock } from '../fakes/fake-clock.js';
+import { FakeLeaseApi } from '../fakes/fake-lease-api.js';
+
+const start = new Date('2026-03-02T09:00:00Z');
+const logger = winston.createLogger({ silent: true });
+
+function replica(api: FakeLeaseApi, clock: FakeClock, identity: string) {
+  const transitions: string[] = [];
+  const state = { alive: true };
+  const elector = new LeaderElector({
+    api: api.clientFor(() => state.alive),
+    namespace: 'default',
+    name: 'ecs-scheduler',
+    identity,
+    clock,
+    timers: clock,
+    logger,
+    leaseDurationMs: 15_000,
+    renewDeadlineMs: 10_000,
+    retryPeriodMs: 2_000,
+    onStartedLeading: () => transitions.push('started'),
+    onStoppedLeading: () => transitions.push('stopped'),
+  });
+  return { elector, transitions, state };
+}
+
+/** Advances the fake clock in small steps, letting each tick's promises settle. */
+async function run(clock: FakeClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 100) {
+    clock.advance(100);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  }
+}
+
+describe('LeaderElector', () => {
+  it('the first replica takes the free lease; the second waits as a follower', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a');
+    const b = replica(api, clock, 'b');
+    a.elector.start();
+    await run(clock, 500);
+    b.elector.start();
+    await run(clock, 30_000);
+    expect(api.holder).to.equal('a');
+    expect(a.elector.isLeader()).to.equal(true);
+    expect(b.elector.isLeader()).to.equal(false);
+    expect(b.transitions).to.deep.equal([]);
+  });
+
+  it('a follower takes over only after the lease went unrenewed for a whole lease duration', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a');
+    const b = replica(api, clock, 'b');
+    a.elector.start();
+    await run(clock, 500);
+    b.elector.start();
+    await run(clock, 5_000);
+    // a dies: no more renewals, and the lease is not released.
+    a.state.alive = false;
+    const diedAt = clock.now().getTime();
+    await run(clock, 12_000);
+    expect(api.holder, 'still a before the lease duration').to.equal('a');
+    await run(clock, 8_000);
+    expect(api.holder).to.equal('b');
+    expect(b.elector.isLeader()).to.equal(true);
+    expect(a.elector.isLeader(), 'two leaders at once').to.equal(false);
+    expect(clock.now().getTime() - diedAt).to.be.below(15_000 + 2_000 + 8_000);
+  });
+
+  it('a leader that cannot renew stops leading at the renew deadline, before anyone may take over', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a');
+    a.elector.start();
+    await run(clock, 1_000);
+    expect(a.elector.isLeader()).to.equal(true);
+    api.failing = true;
+    await run(clock, 9_000);
+    expect(a.elector.isLeader(), 'within the renew deadline').to.equal(true);
+    await run(clock, 2_000);
+    expect(a.elector.isLeader()).to.equal(false);
+    expect(a.transitions).to.deep.equal(['started', 'stopped']);
+  });
+
+  it('a graceful stop releases the lease so a follower takes it at once', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a');
+    const b = replica(api, clock, 'b');
+    a.elector.start();
+    await run(clock, 500);
+    b.elector.start();
+    await run(clock, 3_000);
+    await a.elector.stop();
+    await run(clock, 2_500);
+    expect(api.holder).to.equal('b');
+  });
+});
