@@ -1,0 +1,305 @@
+// A local stand-in for the ECS API, for bench/fire.ts: just the four calls the controller makes (RunTask,
+// ListTasks, DescribeTasks, StopTask), spoken in the JSON 1.1 protocol the AWS SDK v3 uses (POST /, the
+// operation in X-Amz-Target, JSON in and out). For every RunTask it records when the call arrived and the
+// firing's nominal time from the ecs-scheduler.io/schedule-time tag, which is what the bench measures.
+//
+// A launched task is RUNNING for `taskSeconds`, then STOPPED as if it had exited, so a job's next firing
+// finds no active task and launches again (TopUp). Client tokens are honoured as ECS honours them.
+//
+// Run by bench/fire.ts as a child process (node --import tsx bench/local-ecs-server.ts), so that the
+// controller's CPU and memory are measured without it; it talks to its parent over the IPC channel.
+// Run by hand it prints its URL and serves until killed:
+//
+//   npx tsx bench/local-ecs-server.ts [--task-seconds 5]
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const targetPrefix = 'AmazonEC2ContainerServiceV20141113.';
+const scheduleTimeTag = 'ecs-scheduler.io/schedule-time';
+const account = '123456789012';
+const region = 'us-east-1';
+// RunTask launches at most 10 tasks per call; ListTasks pages hold at most 100 ARNs.
+const maxRunTaskCount = 10;
+const maxListResults = 100;
+
+/** One RunTask call as it reached the server. */
+export interface RunTaskArrival {
+  /** Wall-clock milliseconds with sub-millisecond precision (performance.timeOrigin + performance.now()). */
+  arrivedAt: number;
+  /** Date.now() at the same moment: whole milliseconds of the clock the controller reads. */
+  arrivedAtMs: number;
+  /** The ecs-scheduler.io/schedule-time tag: the firing's nominal time (ISO 8601), if sent. */
+  scheduleTime: string | undefined;
+  startedBy: string;
+  count: number;
+}
+
+interface Tag {
+  key: string;
+  value: string;
+}
+
+interface Task {
+  taskArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  startedBy: string;
+  group: string;
+  tags: Tag[];
+  createdAtMs: number;
+  /** When the task stops (or stopped): its exit, or a StopTask. */
+  stopsAtMs: number;
+  stoppedReason?: string;
+}
+
+/** An ECS error as the JSON protocol carries it: HTTP 400 and `__type`. */
+class EcsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * How far preciseNow() runs ahead of the system clock (Date.now()), in ms. The two can drift apart: one
+ * is monotonic time since the process started, the other is slewed by NTP. Date.now() truncates, so
+ * over many readings the largest (Date.now() - preciseNow()) approaches the true offset from below.
+ */
+export function preciseClockOffset(samples = 20_000): number {
+  let closest = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < samples; i++) closest = Math.max(closest, Date.now() - preciseNow());
+  return -closest;
+}
+
+const clusterName = (cluster: unknown) => (typeof cluster === 'string' && cluster !== '' ? cluster.split('/').pop() ?? 'default' : 'default');
+const clusterArn = (cluster: unknown) => `arn:aws:ecs:${region}:${account}:cluster/${clusterName(cluster)}`;
+
+function taskDefinitionArn(taskDefinition: string): string {
+  if (taskDefinition.startsWith('arn:')) return taskDefinition;
+  const [family, revision] = taskDefinition.split(':');
+  return `arn:aws:ecs:${region}:${account}:task-definition/${family}:${revision ?? '1'}`;
+}
+
+function requireString(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value === '') throw new EcsError('InvalidParameterException', `${field} is required`);
+  return value;
+}
+
+/** The ECS state and the four operations, apart from HTTP. */
+export class LocalEcs {
+  readonly arrivals: RunTaskArrival[] = [];
+  private readonly tasks = new Map<string, Task>();
+  private readonly byStartedBy = new Map<string, Task[]>();
+  private readonly byClientToken = new Map<string, object>();
+
+  constructor(private readonly options: { taskSeconds: number }) {}
+
+  /** The response body of one call, or an EcsError. */
+  call(operation: string, body: Record<string, unknown>): object {
+    switch (operation) {
+      case 'RunTask':
+        return this.runTask(body);
+      case 'ListTasks':
+        return this.listTasks(body);
+      case 'DescribeTasks':
+        return this.describeTasks(body);
+      case 'StopTask':
+        return this.stopTask(body);
+      default:
+        throw new EcsError('UnknownOperationException', `${operation} is not implemented by the local ECS`);
+    }
+  }
+
+  private runTask(body: Record<string, unknown>): object {
+    const arrivedAt = preciseNow();
+    const arrivedAtMs = Date.now();
+    const taskDefinition = requireString(body, 'taskDefinition');
+    const count = body.count === undefined ? 1 : Number(body.count);
+    if (!Number.isInteger(count) || count < 1 || count > maxRunTaskCount) {
+      throw new EcsError('InvalidParameterException', `count must be between 1 and ${maxRunTaskCount}`);
+    }
+    const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
+    const startedBy = typeof body.startedBy === 'string' ? body.startedBy : '';
+    this.arrivals.push({
+      arrivedAt,
+      arrivedAtMs,
+      scheduleTime: tags.find((t) => t.key === scheduleTimeTag)?.value,
+      startedBy,
+      count,
+    });
+    // ECS answers a repeated client token with the first call's tasks instead of launching again.
+    const token = typeof body.clientToken === 'string' ? body.clientToken : undefined;
+    const earlier = token === undefined ? undefined : this.byClientToken.get(token);
+    if (earlier !== undefined) return earlier;
+
+    const launched: Task[] = [];
+    for (let i = 0; i < count; i++) {
+      const task: Task = {
+        taskArn: `arn:aws:ecs:${region}:${account}:task/${clusterName(body.cluster)}/${randomUUID().replaceAll('-', '')}`,
+        clusterArn: clusterArn(body.cluster),
+        taskDefinitionArn: taskDefinitionArn(taskDefinition),
+        startedBy,
+        group: typeof body.group === 'string' ? body.group : `family:${taskDefinition.split(':')[0]}`,
+        tags,
+        createdAtMs: arrivedAtMs,
+        stopsAtMs: arrivedAtMs + this.options.taskSeconds * 1000,
+      };
+      this.tasks.set(task.taskArn, task);
+      const siblings = this.byStartedBy.get(startedBy) ?? [];
+      siblings.push(task);
+      this.byStartedBy.set(startedBy, siblings);
+      launched.push(task);
+    }
+    const response = { tasks: launched.map((t) => this.describe(t, true)), failures: [] };
+    if (token !== undefined) this.byClientToken.set(token, response);
+    return response;
+  }
+
+  private listTasks(body: Record<string, unknown>): object {
+    const cluster = clusterArn(body.cluster);
+    const wanted = body.desiredStatus === undefined ? 'RUNNING' : String(body.desiredStatus);
+    const candidates = typeof body.startedBy === 'string' ? (this.byStartedBy.get(body.startedBy) ?? []) : [...this.tasks.values()];
+    const now = Date.now();
+    const arns = candidates.filter((t) => t.clusterArn === cluster && desiredStatus(t, now) === wanted).map((t) => t.taskArn);
+    const pageSize = Math.min(maxListResults, Number(body.maxResults ?? maxListResults));
+    const start = typeof body.nextToken === 'string' ? Number(body.nextToken) : 0;
+    const page = arns.slice(start, start + pageSize);
+    return start + pageSize < arns.length ? { taskArns: page, nextToken: String(start + pageSize) } : { taskArns: page };
+  }
+
+  private describeTasks(body: Record<string, unknown>): object {
+    const arns = Array.isArray(body.tasks) ? (body.tasks as string[]) : [];
+    const withTags = Array.isArray(body.include) && body.include.includes('TAGS');
+    const tasks = [];
+    const failures = [];
+    for (const arn of arns) {
+      const task = this.tasks.get(arn);
+      if (task === undefined) failures.push({ arn, reason: 'MISSING' });
+      else tasks.push(this.describe(task, withTags));
+    }
+    return { tasks, failures };
+  }
+
+  private stopTask(body: Record<string, unknown>): object {
+    const task = this.tasks.get(requireString(body, 'task'));
+    if (task === undefined) throw new EcsError('InvalidParameterException', 'The referenced task was not found.');
+    const now = Date.now();
+    if (task.stopsAtMs > now) {
+      task.stopsAtMs = now;
+      task.stoppedReason = typeof body.reason === 'string' ? body.reason : 'Task stopped by user';
+    }
+    return { task: this.describe(task, true) };
+  }
+
+  private describe(task: Task, withTags: boolean): object {
+    const status = desiredStatus(task, Date.now());
+    return {
+      taskArn: task.taskArn,
+      clusterArn: task.clusterArn,
+      taskDefinitionArn: task.taskDefinitionArn,
+      startedBy: task.startedBy,
+      group: task.group,
+      launchType: 'FARGATE',
+      lastStatus: status,
+      desiredStatus: status,
+      // The JSON protocol sends timestamps as epoch seconds.
+      createdAt: task.createdAtMs / 1000,
+      ...(status === 'STOPPED' && { stoppedAt: task.stopsAtMs / 1000, stoppedReason: task.stoppedReason ?? 'Essential container in task exited' }),
+      ...(withTags && { tags: task.tags }),
+    };
+  }
+}
+
+function desiredStatus(task: Task, now: number): 'RUNNING' | 'STOPPED' {
+  return task.stopsAtMs > now ? 'RUNNING' : 'STOPPED';
+}
+
+function reply(res: ServerResponse, status: number, body: object, errorType?: string): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/x-amz-json-1.1',
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': randomUUID(),
+    ...(errorType !== undefined && { 'x-amzn-ErrorType': errorType }),
+  });
+  res.end(text);
+}
+
+function handle(ecs: LocalEcs, req: IncomingMessage, res: ServerResponse, body: string): void {
+  const target = req.headers['x-amz-target'];
+  if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(targetPrefix)) {
+    reply(res, 400, { __type: 'UnknownOperationException', message: 'POST / with X-Amz-Target expected' }, 'UnknownOperationException');
+    return;
+  }
+  let input: unknown;
+  try {
+    input = body === '' ? {} : JSON.parse(body);
+  } catch {
+    reply(res, 400, { __type: 'SerializationException', message: 'The body is not JSON' }, 'SerializationException');
+    return;
+  }
+  try {
+    reply(res, 200, ecs.call(target.slice(targetPrefix.length), (input ?? {}) as Record<string, unknown>));
+  } catch (error) {
+    if (error instanceof EcsError) reply(res, 400, { __type: error.type, message: error.message }, error.type);
+    else reply(res, 500, { __type: 'ServerException', message: String(error) }, 'ServerException');
+  }
+}
+
+/** Serves `ecs` on 127.0.0.1 at an ephemeral port; resolves with the server and its URL. */
+export async function serveLocalEcs(ecs: LocalEcs): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handle(ecs, req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Messages between bench/fire.ts and this server in its child process. */
+export type ParentMessage = { type: 'report' };
+export type ChildMessage =
+  | { type: 'listening'; url: string }
+  | { type: 'report'; arrivals: RunTaskArrival[]; cpuMicros: number; clockOffsetMs: number };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'task-seconds': { type: 'string', default: '5' } } });
+  const ecs = new LocalEcs({ taskSeconds: Number(values['task-seconds']) });
+  const started = process.cpuUsage();
+  const { url } = await serveLocalEcs(ecs);
+  const send = process.send?.bind(process);
+  if (send === undefined) {
+    console.log(`local ECS listening on ${url}`);
+    return;
+  }
+  send({ type: 'listening', url } satisfies ChildMessage);
+  process.on('message', (message: ParentMessage) => {
+    if (message.type !== 'report') return;
+    const cpu = process.cpuUsage(started);
+    const report: ChildMessage = {
+      type: 'report',
+      arrivals: ecs.arrivals,
+      cpuMicros: cpu.user + cpu.system,
+      clockOffsetMs: preciseClockOffset(),
+    };
+    send(report);
+  });
+  // The parent is gone (finished or crashed): nothing is left to serve.
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
