@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import winston from 'winston';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
@@ -16,6 +16,7 @@ import { LeaderElector } from '../controller/leader-election.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { JobSyncer } from '../controller/sync-job.js';
 import { startShimServer, type RunningShim } from '../shim/server.js';
+import { loadKubeConfig } from '../kube/load-kube-config.js';
 import type { Command } from './command.js';
 import { shimSettings } from './shim.js';
 
@@ -134,12 +135,6 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Cont
   return settings;
 }
 
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  if (path === undefined) kubeConfig.loadFromDefault();
-  else kubeConfig.loadFromFile(path);
-  return kubeConfig;
-}
 
 async function runController(settings: ControllerSettings): Promise<number> {
   const logger = winston.createLogger({

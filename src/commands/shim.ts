@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import winston from 'winston';
 import { defaultAddress, defaultPort, startShimServer } from '../shim/server.js';
+import { loadKubeConfig } from '../kube/load-kube-config.js';
 import type { Command } from './command.js';
 
 // `ecs-scheduler shim`: the legacy /jobs API over ScheduledEcsJob resources, until SIGINT or SIGTERM.
@@ -78,12 +78,6 @@ export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): ShimSettin
   return settings;
 }
 
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const config = new KubeConfig();
-  if (path === undefined) config.loadFromDefault();
-  else config.loadFromFile(path);
-  return config;
-}
 
 export const shimCommand: Command = {
   summary: 'serve the legacy /jobs REST API from ScheduledEcsJob resources',
