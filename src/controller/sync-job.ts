@@ -96,7 +96,7 @@ export class JobSyncer {
           decision.next === null
             ? ['ScheduleEnded', 'The schedule has no more fire times.']
             : ['Scheduled', nextMessage(decision.next)];
-        status.conditions = ready(status, now, job, 'True', reason, message);
+        if (!lastFiringFailed(job)) status.conditions = ready(status, now, job, 'True', reason, message);
         await this.writeIfChanged(job, status);
         return requeueAt(decision.next);
       }
@@ -308,6 +308,23 @@ function ready(
     conditions = conditions.filter((c) => c.type !== 'Stalled');
   }
   return conditions;
+}
+
+// Outcomes of a firing that leave Ready=False until the next firing or a spec change says otherwise.
+const firingFailures = new Set(['LaunchFailed', 'QueueNotFound', 'MissedSchedule']);
+
+/**
+ * Whether Ready=False reports how the last firing failed, for the spec as it is now. Waiting for the
+ * next firing must not clear it (our own status write comes back as an update and is reconciled at
+ * once); a changed spec does, since whether it still fails is then unknown.
+ */
+function lastFiringFailed(job: ScheduledEcsJob): boolean {
+  const ready = findCondition(job.status?.conditions, 'Ready');
+  return (
+    ready?.status === 'False' &&
+    firingFailures.has(ready.reason) &&
+    ready.observedGeneration === (job.metadata.generation ?? 0)
+  );
 }
 
 function setNextRun(status: ScheduledEcsJobStatus, next: Date | null): void {

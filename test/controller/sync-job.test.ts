@@ -373,3 +373,29 @@ describe('JobSyncer.sync', () => {
     expect(ecs.runTaskCalls).to.have.length(0);
   });
 });
+
+describe('JobSyncer.sync after a failed firing', () => {
+  const failed = () => job({ trigger: { type: 'sqs', queueName: 'gone' } });
+
+  it('keeps Ready=False QueueNotFound while waiting for the next firing (our own write echoes back)', async () => {
+    const { syncer, statusWriter } = syncerWithFakes();
+    const first = failed();
+    await syncer.sync(first, justAfterFirstFiring);
+    const echoed = withStatus(first, statusWriter.last());
+    await syncer.sync(echoed, new Date(justAfterFirstFiring.getTime() + 50));
+    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
+    expect([ready?.status, ready?.reason]).to.deep.equal(['False', 'QueueNotFound']);
+  });
+
+  it('a spec change clears it', async () => {
+    const { syncer, statusWriter } = syncerWithFakes({ fixed: 0 });
+    const first = failed();
+    await syncer.sync(first, justAfterFirstFiring);
+    const edited = withStatus(first, statusWriter.last());
+    edited.metadata.generation = 2;
+    edited.spec.trigger = { type: 'sqs', queueName: 'fixed' };
+    await syncer.sync(edited, new Date(justAfterFirstFiring.getTime() + 50));
+    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
+    expect([ready?.status, ready?.reason]).to.deep.equal(['True', 'Scheduled']);
+  });
+});

@@ -28,7 +28,7 @@ describe('controller against kube-apiserver and moto', function () {
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`controller log:\n${controller.process.logTail(40)}\n`);
+    if (this.currentTest?.state === 'failed' || process.env.ECSS_SHOW_LOGS) process.stderr.write(`controller log:\n${controller.process.logTail(40)}\n`);
   });
 
   after(async () => {
@@ -109,7 +109,9 @@ describe('controller against kube-apiserver and moto', function () {
     await waitFor('QueueNotFound', async () => {
       const ready = (await jobs.get('no-queue')).status?.conditions?.find((c) => c.type === 'Ready');
       return ready?.reason === 'QueueNotFound';
-    }, { timeoutMs: 20_000 });
+    }, { timeoutMs: 20_000 }).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; status: ${JSON.stringify((await jobs.get('no-queue')).status)}`);
+    });
     await jobs.delete('no-queue');
   });
 
