@@ -136,6 +136,19 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Cont
 }
 
 
+/**
+ * Fault injection for the crash tests: ECSS_FAILPOINT=exit-after-runtask makes the process die right
+ * after its first RunTask is answered, before the firing's outcome is written, the window the
+ * exactly-once machinery exists for. Unset in production; announced loudly when set.
+ */
+function failpoints(logger: winston.Logger): { afterRunTask?: () => void } {
+  const failpoint = process.env.ECSS_FAILPOINT;
+  if (failpoint === undefined || failpoint === '') return {};
+  if (failpoint !== 'exit-after-runtask') throw new Error(`ECSS_FAILPOINT: unknown failpoint "${failpoint}"`);
+  logger.warn('failpoint set: this process exits after its first RunTask', { failpoint });
+  return { afterRunTask: () => process.exit(137) };
+}
+
 async function runController(settings: ControllerSettings): Promise<number> {
   const logger = winston.createLogger({
     level: settings.logLevel,
@@ -182,6 +195,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
     clock,
     defaultCluster: settings.cluster,
     schedulerName: settings.name,
+    ...failpoints(logger),
   });
   const informer = new JobInformer({
     kubeConfig,

@@ -31,6 +31,8 @@ export interface FiringRunnerOptions {
   clock?: Clock;
   defaultCluster: string;
   schedulerName: string;
+  /** Called after each RunTask batch that ECS answered: a failpoint for crash tests, nothing in production. */
+  afterRunTask?: () => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class FiringRunner {
         tasks.push(...result.tasks);
         failures.push(...result.failures.map(describeFailure));
         metrics.launchFailures.inc(batch.count - result.tasks.length);
+        this.options.afterRunTask?.();
       } catch (error) {
         if (isRetryableAwsError(error)) throw error;
         metrics.launchFailures.inc(batch.count);

@@ -31,6 +31,8 @@ export interface JobSyncerOptions {
   schedulerName: string;
   /** Read when a firing's first RunTask goes out, to measure lateness; defaults to the sync's instant. */
   clock?: Clock;
+  /** A failpoint for crash tests (see FiringRunnerOptions). */
+  afterRunTask?: () => void;
 }
 
 /**

@@ -78,6 +78,47 @@ describe('controller crashes and failover', function () {
     expect(counts.size, 'firings that launched').to.be.at.least(kills / 2);
   });
 
+  it('dies after its first RunTask batch, before recording the outcome: the next leader launches only the rest', async () => {
+    const namespace = 'failpoint-it';
+    await ensureNamespace(stack.kubeConfig, namespace);
+    const jobs = new Jobs(stack.kubeConfig, namespace);
+    // 12 tasks: a batch of 10, then a batch of 2. Allow, so the active count cannot hide a relaunch.
+    const created = await jobs.create('two-batches', {
+      taskDefinition: 'sleeper-task',
+      schedule: '*/3',
+      taskCount: 12,
+      maxCount: 12,
+      concurrencyPolicy: 'Allow',
+    });
+    const dying = startController(stack, {
+      identity: 'dies',
+      namespace,
+      leaseName: 'failpoint-it',
+      leaseDurationSeconds: 1,
+      env: { ECSS_FAILPOINT: 'exit-after-runtask' },
+    });
+    running.push(dying);
+    expect(await dying.process.exited, 'the failpoint exit code').to.equal(137);
+    running.pop();
+    const pending = (await jobs.get('two-batches')).status?.pendingFiring;
+    expect(pending?.launchCount, 'the plan left recorded').to.equal(12);
+    expect(await tasksOfJob(stack, created.metadata.uid), 'the first batch').to.have.length(10);
+
+    const next = startController(stack, { identity: 'takes-over', namespace, leaseName: 'failpoint-it', leaseDurationSeconds: 1 });
+    running.push(next);
+    await waitFor('the recorded firing to be finished', async () => (await jobs.get('two-batches')).status?.pendingFiring === undefined, {
+      timeoutMs: 15_000,
+    });
+    await jobs.patchSpec('two-batches', { suspended: true });
+    const status = (await jobs.get('two-batches')).status;
+    expect(status?.lastScheduleTime).to.equal(pending?.scheduleTime);
+    expect(status?.lastRunTasks).to.have.length(12);
+    const ofThatFiring = (await tasksOfJob(stack, created.metadata.uid)).filter((t) => t.scheduleTime === pending?.scheduleTime);
+    expect(ofThatFiring, 'tasks of the interrupted firing').to.have.length(12);
+    const resumed = next.logLines().find((l) => l.message === 'resuming a recorded firing');
+    expect(resumed?.batchesAlreadyLaunched).to.equal(1);
+  });
+
   it('two replicas: only the leader fires; when it dies the other takes over within the lease duration', async () => {
     const namespace = 'failover-it';
     await ensureNamespace(stack.kubeConfig, namespace);

@@ -18,7 +18,14 @@ let started = 0;
 
 export function startController(
   stack: Stack,
-  options: { identity: string; namespace: string; leaseName: string; leaseDurationSeconds?: number; args?: string[] },
+  options: {
+    identity: string;
+    namespace: string;
+    leaseName: string;
+    leaseDurationSeconds?: number;
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+  },
 ): ControllerProcess {
   const logFile = join(stack.dir, `controller-${options.identity}-${++started}.log`);
   const process_ = stack.startProcess({
@@ -53,6 +60,7 @@ export function startController(
       AWS_REGION: stack.aws.region,
       AWS_ACCESS_KEY_ID: stack.aws.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: stack.aws.credentials.secretAccessKey,
+      ...options.env,
     },
   });
   return {
