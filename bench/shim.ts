@@ -21,6 +21,7 @@ import winston from 'winston';
 import { contextName } from '../hack/stack/kubeconfig.js';
 import { startStack } from '../hack/stack/stack.js';
 import { apiVersion, group, kind, plural, version } from '../src/api/group.js';
+import { withPooledAgent } from '../src/kube/load-kube-config.js';
 import { serveShim, startShimServer, type RunningShim } from '../src/shim/server.js';
 import { FakeShimJobStore } from '../test/fakes/shim-job-store.js';
 
@@ -137,7 +138,8 @@ async function benchApiserver(): Promise<void> {
     return;
   }
   try {
-    const kubeConfig = new KubeConfig();
+    // As the shim command loads it: one keep-alive agent, not a TLS handshake per call.
+    const kubeConfig = withPooledAgent(new KubeConfig());
     kubeConfig.loadFromFile(stack.kubeconfigPath);
     kubeConfig.setCurrentContext(contextName('admin'));
     const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(new URL('../crds/scheduledecsjobs.yaml', import.meta.url), 'utf8'));
