@@ -17,7 +17,7 @@ import { ControllerMetrics } from '../controller/metrics.js';
 import { JobSyncer } from '../controller/sync-job.js';
 import { startShimServer, type RunningShim } from '../shim/server.js';
 import { loadKubeConfig } from '../kube/load-kube-config.js';
-import type { Command } from './command.js';
+import { processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
 import { shimSettings } from './shim.js';
 
 const usage = `usage: ecs-scheduler controller [options]
@@ -70,7 +70,7 @@ function positiveInt(name: string, text: string): number | { error: string } {
 }
 
 /** The settings for `argv` and `env`, 'help', or a usage error that names the flag. */
-export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): ControllerSettings | 'help' | { error: string } {
+export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): SettingsResult<ControllerSettings> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -150,12 +150,7 @@ function failpoints(logger: winston.Logger): { afterRunTask?: () => void } {
 }
 
 async function runController(settings: ControllerSettings): Promise<number> {
-  const logger = winston.createLogger({
-    level: settings.logLevel,
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    defaultMeta: { component: 'controller' },
-    transports: [new winston.transports.Console()],
-  });
+  const logger = processLogger(settings.logLevel, 'controller');
   const kubeConfig = loadKubeConfig(settings.kubeconfig);
   const clock = systemClock;
   const timers = systemTimers;
@@ -250,23 +245,10 @@ async function runController(settings: ControllerSettings): Promise<number> {
   return 0;
 }
 
-export const controllerCommand: Command = {
+export const controllerCommand: Command = settingsCommand({
+  name: 'controller',
   summary: 'run the controller (and with --shim the legacy /jobs API)',
-  async run(argv) {
-    const settings = controllerSettings(argv, process.env);
-    if (settings === 'help') {
-      process.stdout.write(usage);
-      return 0;
-    }
-    if ('error' in settings) {
-      process.stderr.write(`ecs-scheduler controller: ${settings.error}\n\n${usage}`);
-      return 2;
-    }
-    try {
-      return await runController(settings);
-    } catch (error) {
-      process.stderr.write(`ecs-scheduler controller: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-  },
-};
+  usage,
+  settings: controllerSettings,
+  run: runController,
+});

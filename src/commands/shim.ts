@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import winston from 'winston';
 import { defaultAddress, defaultPort, startShimServer } from '../shim/server.js';
 import { loadKubeConfig } from '../kube/load-kube-config.js';
-import type { Command } from './command.js';
+import { processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
 
 // `ecs-scheduler shim`: the legacy /jobs API over ScheduledEcsJob resources, until SIGINT or SIGTERM.
 
@@ -39,7 +38,7 @@ function envFlag(value: string | undefined): boolean {
 }
 
 /** The settings for `argv` and `env`, or a usage error message. */
-export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): ShimSettings | { error: string } | 'help' {
+export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): SettingsResult<ShimSettings> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -79,44 +78,30 @@ export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): ShimSettin
 }
 
 
-export const shimCommand: Command = {
+async function runShim(settings: ShimSettings): Promise<number> {
+  const logger = processLogger(settings.logLevel, 'shim');
+  const shim = await startShimServer({
+    kubeConfig: loadKubeConfig(settings.kubeconfig),
+    namespace: settings.namespace,
+    address: settings.address,
+    port: settings.port,
+    auth: settings.auth,
+    insecure: settings.insecure,
+    logger,
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  logger.info('shim stopping');
+  await shim.close();
+  return 0;
+}
+
+export const shimCommand: Command = settingsCommand({
+  name: 'shim',
   summary: 'serve the legacy /jobs REST API from ScheduledEcsJob resources',
-  async run(argv) {
-    const settings = shimSettings(argv, process.env);
-    if (settings === 'help') {
-      process.stdout.write(usage);
-      return 0;
-    }
-    if ('error' in settings) {
-      process.stderr.write(`ecs-scheduler shim: ${settings.error}\n\n${usage}`);
-      return 2;
-    }
-    const logger = winston.createLogger({
-      level: settings.logLevel,
-      format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-      transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
-    });
-    let shim;
-    try {
-      shim = await startShimServer({
-        kubeConfig: loadKubeConfig(settings.kubeconfig),
-        namespace: settings.namespace,
-        address: settings.address,
-        port: settings.port,
-        auth: settings.auth,
-        insecure: settings.insecure,
-        logger,
-      });
-    } catch (error) {
-      process.stderr.write(`ecs-scheduler shim: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    logger.info('shim stopping');
-    await shim.close();
-    return 0;
-  },
-};
+  usage,
+  settings: shimSettings,
+  run: runShim,
+});
