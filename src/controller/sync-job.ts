@@ -140,11 +140,13 @@ export class JobSyncer {
       }
     }
     const desired = desiredTaskCount(spec, messages);
+    const policy = spec.concurrencyPolicy ?? 'TopUp';
+    // Allow launches whatever is active: counting the active tasks would be a wasted ECS call.
     const active =
-      desired > 0
+      desired > 0 && policy !== 'Allow'
         ? await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) })
         : [];
-    const plan = planLaunch(spec.concurrencyPolicy ?? 'TopUp', desired, active.length);
+    const plan = planLaunch(policy, desired, active.length);
 
     if (plan.launchCount === 0) {
       this.options.metrics.fires.inc({ outcome: plan.reason });

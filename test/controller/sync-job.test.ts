@@ -399,3 +399,37 @@ describe('JobSyncer.sync after a failed firing', () => {
     expect([ready?.status, ready?.reason]).to.deep.equal(['True', 'Scheduled']);
   });
 });
+
+describe('JobSyncer.sync does not catch up', () => {
+  it('after a resume: a firing missed while suspended is not launched', async () => {
+    const { syncer, ecs, statusWriter } = syncerWithFakes();
+    const suspended = job({ suspended: true });
+    await syncer.sync(suspended, justBeforeFirstFiring);
+    // Resumed a little after the first firing, well within startingDeadlineSeconds.
+    const resumed = withStatus(job({ suspended: false }), statusWriter.last());
+    const decision = await syncer.sync(resumed, new Date(firstFiring.getTime() + 30_000));
+    expect(ecs.launched()).to.have.length(0);
+    expect(decision.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
+  });
+
+  it('after a schedule change: a fire time of the new schedule before the change is not launched', async () => {
+    const { syncer, ecs, statusWriter } = syncerWithFakes();
+    await syncer.sync(job({ schedule: '0 0 0' }), justBeforeFirstFiring);
+    const edited = withStatus(job({ schedule: '0 */5' }), statusWriter.last());
+    await syncer.sync(edited, new Date(firstFiring.getTime() + 30_000));
+    expect(ecs.launched()).to.have.length(0);
+  });
+
+  it('Allow does not ask ECS for the active tasks it would ignore', async () => {
+    const { syncer, ecs } = syncerWithFakes();
+    let listed = 0;
+    const list = ecs.listActiveTaskArns.bind(ecs);
+    ecs.listActiveTaskArns = async (options) => {
+      listed++;
+      return list(options);
+    };
+    await syncer.sync(job({ concurrencyPolicy: 'Allow' }), justAfterFirstFiring);
+    expect(ecs.launched()).to.have.length(1);
+    expect(listed).to.equal(0);
+  });
+});
