@@ -36,7 +36,8 @@ import {
 import { EcsTaskClient } from '../src/aws/ecs-task-client.js';
 import type { QueueDepth } from '../src/aws/queue-depth.js';
 import { systemClock, systemTimers } from '../src/controller/clock.js';
-import { Controller, type JobCache, type OverlayStatusWriter } from '../src/controller/controller.js';
+import { ArmedFirings } from '../src/controller/armed-firings.js';
+import { Controller, stillWantedIn, type JobCache, type OverlayStatusWriter } from '../src/controller/controller.js';
 import { ControllerMetrics } from '../src/controller/metrics.js';
 import { JobSyncer } from '../src/controller/sync-job.js';
 import { parseSchedule, resolveRandomFields } from '../src/schedule/index.js';
@@ -65,6 +66,8 @@ interface BenchOptions {
   taskSeconds: number;
   /** Every job on this schedule instead of the default mix. */
   schedule: string | undefined;
+  /** Arm firings ahead of their time, as the controller command does. */
+  arm: boolean;
 }
 
 function benchOptions(): BenchOptions {
@@ -78,6 +81,7 @@ function benchOptions(): BenchOptions {
       'status-latency-ms': { type: 'string', default: '0' },
       'task-seconds': { type: 'string', default: '5' },
       schedule: { type: 'string' },
+      'no-arm': { type: 'boolean', default: false },
     },
   });
   const number = (name: keyof typeof values, min: number) => {
@@ -96,6 +100,7 @@ function benchOptions(): BenchOptions {
     statusLatencyMs: number('status-latency-ms', 0),
     taskSeconds,
     schedule: values.schedule,
+    arm: !values['no-arm'],
   };
 }
 
@@ -321,17 +326,24 @@ function buildController(options: BenchOptions, cache: MemoryJobCache, ecsUrl: s
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
+  const leadership = { isLeader: () => true };
+  const late: { controller?: Controller } = {};
+  // As src/commands/controller.ts wires it: plain jobs armed a second ahead (--no-arm: prepared when due).
+  const armed = options.arm
+    ? new ArmedFirings({ clock: systemClock, timers: systemTimers, leadership, stillWanted: stillWantedIn(cache) })
+    : undefined;
   const syncer = new JobSyncer({
     ecs: new EcsTaskClient(ecsClient),
     queues,
     statusWriter,
     events,
-    leadership: { isLeader: () => true },
+    leadership,
     metrics,
     logger,
     clock: systemClock,
     defaultCluster: 'default',
     schedulerName: 'ecs-scheduler',
+    ...(armed && { armed, onArmedDone: (key: string) => late.controller?.handlers.changed(key) }),
   });
   const controller = new Controller({
     informer: cache,
@@ -343,7 +355,9 @@ function buildController(options: BenchOptions, cache: MemoryJobCache, ecsUrl: s
     logger,
     metrics,
     workers: options.workers,
+    ...(armed && { armed }),
   });
+  late.controller = controller;
   statusWriter.onChanged = (key) => controller.handlers.changed(key);
   return { controller, statusWriter, metrics, ecsClient };
 }

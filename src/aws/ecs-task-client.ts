@@ -7,13 +7,18 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import type { EcsTasks, RunTaskResult, TaggedTask } from './ecs-tasks.js';
+import { RequestGate } from './request-gate.js';
 
 // DescribeTasks takes at most 100 tasks per call.
 const describeBatch = 100;
 
 /** EcsTasks over the AWS SDK v3 ECS client. */
 export class EcsTaskClient implements EcsTasks {
-  constructor(private readonly ecs: ECSClient) {}
+  private readonly gate = new RequestGate();
+
+  constructor(private readonly ecs: ECSClient) {
+    this.gate.install(ecs);
+  }
 
   // ECS allows startedBy only as the sole filter: desiredStatus stays at its default, RUNNING, which
   // covers tasks whose lastStatus is still PENDING or PROVISIONING. ECS never sets a desired status of
@@ -47,7 +52,8 @@ export class EcsTaskClient implements EcsTasks {
     return described;
   }
 
-  async runTask(input: RunTaskCommandInput): Promise<RunTaskResult> {
+  async runTask(input: RunTaskCommandInput, options: { release?: Promise<void> } = {}): Promise<RunTaskResult> {
+    if (options.release !== undefined) this.gate.hold(input, options.release);
     const out = await this.ecs.send(new RunTaskCommand(input));
     return {
       tasks: (out.tasks ?? []).flatMap((task) =>

@@ -28,6 +28,10 @@ export interface EcsTasks {
   listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
   /** The given tasks with their tags, for finding out which batches of a firing already ran. */
   describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]>;
-  runTask(input: RunTaskCommandInput): Promise<RunTaskResult>;
+  /**
+   * Launches tasks. With `release`, the call is prepared at once and goes out only when `release`
+   * resolves (it fails unsent if `release` rejects).
+   */
+  runTask(input: RunTaskCommandInput, options?: { release?: Promise<void> }): Promise<RunTaskResult>;
   stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void>;
 }

@@ -7,7 +7,8 @@ import winston from 'winston';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
 import { systemClock, systemTimers } from '../controller/clock.js';
-import { Controller } from '../controller/controller.js';
+import { ArmedFirings } from '../controller/armed-firings.js';
+import { Controller, stillWantedIn } from '../controller/controller.js';
 import { startHealthServer } from '../controller/health-server.js';
 import { JobInformer } from '../controller/job-informer.js';
 import { KubeEventRecorder } from '../controller/kube-events.js';
@@ -179,6 +180,16 @@ async function runController(settings: ControllerSettings): Promise<number> {
     onStartedLeading: () => late.controller?.startFiring(),
     onStoppedLeading: () => void late.controller?.stopFiring(),
   });
+  const informer = new JobInformer({
+    kubeConfig,
+    ...(settings.watchNamespace !== undefined && { namespace: settings.watchNamespace }),
+    logger,
+    handlers: {
+      changed: (key) => late.controller?.handlers.changed(key),
+      deleted: (key, uid) => late.controller?.handlers.deleted(key, uid),
+    },
+  });
+  const armed = new ArmedFirings({ clock, timers, leadership: elector, stillWanted: stillWantedIn(informer) });
   const syncer = new JobSyncer({
     ecs: new EcsTaskClient(new ECSClient({})),
     queues: new SqsQueueDepth(new SQSClient({})),
@@ -191,17 +202,21 @@ async function runController(settings: ControllerSettings): Promise<number> {
     defaultCluster: settings.cluster,
     schedulerName: settings.name,
     ...failpoints(logger),
+    armed,
+    onArmedDone: (key) => late.controller?.handlers.changed(key),
   });
-  const informer = new JobInformer({
-    kubeConfig,
-    ...(settings.watchNamespace !== undefined && { namespace: settings.watchNamespace }),
+  const controller = new Controller({
+    informer,
+    syncer,
+    statusWriter,
+    events,
+    clock,
+    timers,
     logger,
-    handlers: {
-      changed: (key) => late.controller?.handlers.changed(key),
-      deleted: (key, uid) => late.controller?.handlers.deleted(key, uid),
-    },
+    metrics,
+    workers: settings.workers,
+    armed,
   });
-  const controller = new Controller({ informer, syncer, statusWriter, events, clock, timers, logger, metrics, workers: settings.workers });
   late.controller = controller;
 
   const health = await startHealthServer({

@@ -2,6 +2,7 @@ import { describeKubeError } from './kube-errors.js';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { parseScheduledEcsJob, type ScheduledEcsJob } from '../api/index.js';
+import type { ArmedFirings } from './armed-firings.js';
 import type { Clock, TimerApi } from './clock.js';
 import { LostLeadershipError } from './firing-runner.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -34,6 +35,8 @@ export interface ControllerOptions {
   metrics: ControllerMetrics;
   /** Reconciles running at once (different jobs; one job is never reconciled twice at once). */
   workers?: number;
+  /** Firings armed ahead of their time, called off when this replica stops firing. */
+  armed?: ArmedFirings;
 }
 
 /**
@@ -74,6 +77,7 @@ export class Controller {
     const queue = this.queue;
     if (queue === undefined) return;
     this.queue = undefined;
+    this.options.armed?.cancelAll();
     queue.shutDown();
     this.options.statusWriter.forgetAll();
     await Promise.all(this.workers);
@@ -133,4 +137,12 @@ export class Controller {
     this.options.events.record(job, { type: 'Warning', reason: 'InvalidSpec', message });
     await this.options.statusWriter.writeStatus(job, { ...job.status, conditions });
   }
+}
+
+/** Whether an armed firing is still wanted by the job in the cache: same UID and schedule, not suspended. */
+export function stillWantedIn(cache: JobCache): (firing: { key: string; uid: string; schedule: string }) => boolean {
+  return (firing) => {
+    const object = cache.get(firing.key) as { metadata?: { uid?: string }; spec?: { schedule?: string; suspended?: boolean } } | undefined;
+    return object?.metadata?.uid === firing.uid && object.spec?.schedule === firing.schedule && object.spec.suspended !== true;
+  };
 }

@@ -1,11 +1,11 @@
 import type { LaunchedTask, PendingFiring, ScheduledEcsJob } from '../api/index.js';
 import { describeAwsError, isRetryableAwsError } from '../aws/aws-errors.js';
-import type { EcsTasks, LaunchFailure } from '../aws/ecs-tasks.js';
+import type { EcsTasks, LaunchFailure, RunTaskResult } from '../aws/ecs-tasks.js';
 import { runTaskInput } from '../aws/run-task-input.js';
 import { startedByFor, taskTags } from '../aws/task-identity.js';
 import type { Logger } from 'winston';
 import type { Clock } from './clock.js';
-import { launchBatches } from './launch-batches.js';
+import { launchBatches, type LaunchBatch } from './launch-batches.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Leadership } from './ports.js';
 
@@ -49,6 +49,8 @@ export class FiringRunner {
     now: Date;
     recovering: boolean;
     active?: string[];
+    /** Armed: send every batch prepared now, when this gate opens (see ArmedFirings). */
+    release?: Promise<void>;
   }): Promise<FiringOutcome> {
     const { job, pending, recovering } = request;
     const { ecs, leadership, metrics } = this.options;
@@ -74,29 +76,46 @@ export class FiringRunner {
 
     const tasks: LaunchedTask[] = [...mine.batches.values()].flat();
     const failures: string[] = [];
-    const batches = launchBatches({ uid: job.metadata.uid, scheduleTime: due, launchCount: pending.launchCount });
-    let observedLateness = false;
-    for (const batch of batches) {
-      if (mine.batches.has(batch.index)) continue;
-      if (!leadership.isLeader()) throw new LostLeadershipError();
-      if (!observedLateness) {
-        const now = this.options.clock?.now() ?? request.now;
-        metrics.fireLateness.observe(Math.max(0, now.getTime() - due.getTime()) / 1000);
-        observedLateness = true;
+    const batches = launchBatches({ uid: job.metadata.uid, scheduleTime: due, launchCount: pending.launchCount })
+      .filter((batch) => !mine.batches.has(batch.index));
+    const send = (batch: LaunchBatch, release?: Promise<void>) =>
+      ecs.runTask(runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }), {
+        ...(release && { release }),
+      });
+    const observeLateness = () => {
+      const now = this.options.clock?.now() ?? request.now;
+      metrics.fireLateness.observe(Math.max(0, now.getTime() - due.getTime()) / 1000);
+    };
+
+    if (request.release !== undefined) {
+      // Armed: every batch is prepared now and held until the gate opens at the nominal time.
+      const held = batches.map((batch) => send(batch, request.release).then(
+        (result) => ({ batch, result }),
+        (error: unknown) => ({ batch, error }),
+      ));
+      await request.release; // rejects, unsent, if the firing was called off or the lease lost
+      observeLateness();
+      for (const outcome of await Promise.all(held)) {
+        if ('error' in outcome) {
+          if (isRetryableAwsError(outcome.error)) throw outcome.error;
+          metrics.launchFailures.inc(outcome.batch.count);
+          failures.push(describeAwsError(outcome.error));
+        } else {
+          this.record(outcome.batch, outcome.result, tasks, failures);
+        }
       }
-      try {
-        const result = await ecs.runTask(
-          runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }),
-        );
-        tasks.push(...result.tasks);
-        failures.push(...result.failures.map(describeFailure));
-        metrics.launchFailures.inc(batch.count - result.tasks.length);
-        this.options.afterRunTask?.();
-      } catch (error) {
-        if (isRetryableAwsError(error)) throw error;
-        metrics.launchFailures.inc(batch.count);
-        failures.push(describeAwsError(error));
-        break;
+    } else {
+      for (const [i, batch] of batches.entries()) {
+        if (!leadership.isLeader()) throw new LostLeadershipError();
+        if (i === 0) observeLateness();
+        try {
+          this.record(batch, await send(batch), tasks, failures);
+        } catch (error) {
+          if (isRetryableAwsError(error)) throw error;
+          metrics.launchFailures.inc(batch.count);
+          failures.push(describeAwsError(error));
+          break;
+        }
       }
     }
     metrics.tasksLaunched.inc(tasks.length);
@@ -104,6 +123,13 @@ export class FiringRunner {
     if (failures.length === 0) return { tasks };
     const unique = [...new Set(failures)].join('; ');
     return { tasks, failure: `Launched ${tasks.length} of ${pending.launchCount} task(s): ${unique}` };
+  }
+
+  private record(batch: LaunchBatch, result: RunTaskResult, tasks: LaunchedTask[], failures: string[]): void {
+    tasks.push(...result.tasks);
+    failures.push(...result.failures.map(describeFailure));
+    this.options.metrics.launchFailures.inc(batch.count - result.tasks.length);
+    this.options.afterRunTask?.();
   }
 
   /**

@@ -6,7 +6,8 @@ import { startedByFor } from '../aws/task-identity.js';
 import { findCondition, setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
 import { defaultStartingDeadlineSeconds, firingDecision } from './fire-times.js';
-import { FiringRunner } from './firing-runner.js';
+import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
+import { FiringRunner, LostLeadershipError, type FiringOutcome } from './firing-runner.js';
 import { resolveJobSchedule } from './job-schedule.js';
 import { planLaunch } from './launch-plan.js';
 import type { Clock } from './clock.js';
@@ -33,6 +34,15 @@ export interface JobSyncerOptions {
   clock?: Clock;
   /** A failpoint for crash tests (see FiringRunnerOptions). */
   afterRunTask?: () => void;
+  /**
+   * Arms firings ahead of their time (see ArmedFirings): a job without a trigger is prepared
+   * `armLeadMs` before it is due and its RunTask goes out at the due instant. Without it every firing is
+   * prepared when due.
+   */
+  armed?: ArmedFirings;
+  armLeadMs?: number;
+  /** Called with a job's key when an armed firing is over, so the queue picks the job up again. */
+  onArmedDone?: (key: string) => void;
 }
 
 /**
@@ -48,13 +58,21 @@ export class JobSyncer {
   // within its deadline, which can launch for messages that arrived since: never a second launch.
   private readonly quietlyHandled = new Map<string, { time: Date; reason: string }>();
 
+  // Firings found, when arming, to have nothing to launch: handled at their time as usual.
+  private readonly armedNothing = new Map<string, number>();
+  private readonly armLeadMs: number;
+
   constructor(private readonly options: JobSyncerOptions) {
     this.firings = new FiringRunner(options);
+    // A second: enough to list, plan, record and sign a burst of a few hundred firings on 2 cores (about
+    // 1.5 ms each), short enough that the active count it plans from is still fresh.
+    this.armLeadMs = options.armLeadMs ?? 1000;
   }
 
   /** Forgets what the syncer remembers of a deleted job. */
   forget(uid: string): void {
     this.quietlyHandled.delete(uid);
+    this.armedNothing.delete(uid);
   }
 
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
@@ -99,8 +117,11 @@ export class JobSyncer {
             ? ['ScheduleEnded', 'The schedule has no more fire times.']
             : ['Scheduled', nextMessage(decision.next)];
         if (!lastFiringFailed(job)) status.conditions = ready(status, now, job, 'True', reason, message);
+        if (decision.next !== null && this.armable(job) && decision.next.getTime() - now.getTime() <= this.armLeadMs) {
+          return this.arm(job, status, decision.next);
+        }
         await this.writeIfChanged(job, status);
-        return requeueAt(decision.next);
+        return this.wakeFor(job, decision.next);
       }
       case 'tooLate': {
         const late = Math.round((now.getTime() - decision.due.getTime()) / 1000);
@@ -113,7 +134,7 @@ export class JobSyncer {
         status.lastScheduleTime = decision.due.toISOString();
         status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(decision.next));
         await this.writeIfChanged(job, status);
-        return requeueAt(decision.next);
+        return this.wakeFor(job, decision.next);
       }
       case 'fire':
         return this.fire(job, status, decision.due, decision.next, now);
@@ -164,7 +185,7 @@ export class JobSyncer {
         status.lastScheduleTime = due.toISOString();
         await this.options.statusWriter.writeStatus(job, status);
       }
-      return requeueAt(next);
+      return this.wakeFor(job, next);
     }
 
     // Record the plan before the first RunTask: if this process dies after launching, the next leader
@@ -185,9 +206,17 @@ export class JobSyncer {
     pending: PendingFiring,
     now: Date,
   ): Promise<SyncDecision> {
+    // Armed in this process: its completion records the outcome and hands the job back to the queue.
+    if (this.options.armed?.isArmed(job.metadata.uid, pending.scheduleTime)) return {};
     const resolution = resolveJobSchedule(job);
     const next = resolution.ok ? resolution.schedule.nextFireTime(now) : null;
     const due = new Date(pending.scheduleTime);
+    if (now < due) {
+      // Armed by a process that stopped before the firing's time: nothing of it went out yet. Never
+      // early: wait for its time, unless the job was suspended meanwhile.
+      if (job.spec.suspended === true) return this.cancelPending(job, status, pending);
+      return { requeueAt: due };
+    }
     const deadline = job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds;
     if (now.getTime() - due.getTime() > deadline * 1000) {
       delete status.pendingFiring;
@@ -213,8 +242,20 @@ export class JobSyncer {
     now: Date,
     context: { recovering: boolean; active?: string[] },
   ): Promise<SyncDecision> {
-    const due = new Date(pending.scheduleTime);
     const outcome = await this.firings.run({ job, pending, now, ...context });
+    return this.recordOutcome(job, status, pending, next, now, outcome);
+  }
+
+  /** Writes a firing's outcome: the plan cleared, the tasks, the Ready condition, an Event. */
+  private async recordOutcome(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    pending: PendingFiring,
+    next: Date | null,
+    now: Date,
+    outcome: FiringOutcome,
+  ): Promise<SyncDecision> {
+    const due = new Date(pending.scheduleTime);
     delete status.pendingFiring;
     status.lastScheduleTime = due.toISOString();
     setNextRun(status, next);
@@ -235,7 +276,101 @@ export class JobSyncer {
     }
     this.quietlyHandled.delete(job.metadata.uid);
     await this.options.statusWriter.writeStatus(job, status);
-    return requeueAt(next);
+    return this.wakeFor(job, next);
+  }
+
+  /** Whether firings of this job are armed ahead of their time. */
+  private armable(job: ScheduledEcsJob): boolean {
+    // A trigger's queue is read when the firing is due, and Replace stops tasks: neither happens early.
+    return this.options.armed !== undefined && job.spec.trigger === undefined && job.spec.concurrencyPolicy !== 'Replace';
+  }
+
+  /** When the queue should come back to the job: at its next firing, or ahead of it to arm it. */
+  private wakeFor(job: ScheduledEcsJob, next: Date | null): SyncDecision {
+    if (next === null) return {};
+    return { requeueAt: this.armable(job) ? new Date(next.getTime() - this.armLeadMs) : next };
+  }
+
+  /**
+   * Prepares the firing due at `due`: plans it now, records the plan, and leaves its RunTask calls
+   * signed and held until the due instant (ArmedFirings). The queue gets the job back when it is over.
+   */
+  private async arm(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, due: Date): Promise<SyncDecision> {
+    const { spec, metadata } = job;
+    const armed = this.options.armed as ArmedFirings;
+    if (this.armedNothing.get(metadata.uid) === due.getTime()) {
+      await this.writeIfChanged(job, status);
+      return { requeueAt: due };
+    }
+    const cluster = spec.cluster ?? this.options.defaultCluster;
+    const policy = spec.concurrencyPolicy ?? 'TopUp';
+    const desired = desiredTaskCount(spec);
+    const active =
+      policy === 'Allow' ? [] : await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) });
+    const plan = planLaunch(policy, desired, active.length);
+    if (plan.launchCount === 0) {
+      this.armedNothing.set(metadata.uid, due.getTime());
+      await this.writeIfChanged(job, status);
+      return { requeueAt: due };
+    }
+    const pending: PendingFiring = { scheduleTime: due.toISOString(), launchCount: plan.launchCount };
+    status.pendingFiring = pending;
+    await this.options.statusWriter.writeStatus(job, status);
+    const release = armed.arm({
+      key: `${metadata.namespace}/${metadata.name}`,
+      uid: metadata.uid,
+      schedule: spec.schedule,
+      scheduleTime: due,
+    });
+    void this.completeArmed(job, status, pending, release);
+    return {};
+  }
+
+  /** Waits for an armed firing to go out (or be called off) and records what happened. */
+  private async completeArmed(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    pending: PendingFiring,
+    release: Promise<void>,
+  ): Promise<void> {
+    const { namespace, name, uid } = job.metadata;
+    const due = new Date(pending.scheduleTime);
+    try {
+      const outcome = await this.firings.run({ job, pending, now: due, recovering: false, release });
+      const now = this.options.clock?.now() ?? due;
+      const resolution = resolveJobSchedule(job);
+      await this.recordOutcome(job, status, pending, resolution.ok ? resolution.schedule.nextFireTime(now) : null, now, outcome);
+    } catch (error) {
+      if (error instanceof FiringCancelledError) {
+        await this.cancelPending(job, status, pending).catch((e: unknown) =>
+          this.options.logger.warn('could not record a called-off firing', { namespace, name, error: String(e) }),
+        );
+      } else if (!(error instanceof LostLeadershipError)) {
+        // The plan stays recorded: the queue retries it (with backoff) through the recovery path.
+        this.options.logger.warn('armed firing failed; will retry', { namespace, name, error: String(error) });
+      }
+    } finally {
+      this.options.armed?.done(uid);
+      this.options.onArmedDone?.(`${namespace}/${name}`);
+    }
+  }
+
+  /** Drops a recorded firing that sent nothing and is no longer wanted (suspended, rescheduled). */
+  private async cancelPending(
+    job: ScheduledEcsJob,
+    status: ScheduledEcsJobStatus,
+    pending: PendingFiring,
+  ): Promise<SyncDecision> {
+    delete status.pendingFiring;
+    status.lastScheduleTime = pending.scheduleTime;
+    this.options.metrics.fires.inc({ outcome: 'FiringCancelled' });
+    this.event(job, {
+      type: 'Normal',
+      reason: 'FiringCancelled',
+      message: `The firing at ${pending.scheduleTime} was called off before its time: the job was suspended, rescheduled or deleted.`,
+    });
+    await this.options.statusWriter.writeStatus(job, status);
+    return {};
   }
 
   /** A firing that could not run for a reason the user must fix: handled, reported, not retried. */
@@ -253,7 +388,7 @@ export class JobSyncer {
     status.lastScheduleTime = due.toISOString();
     status.conditions = ready(status, now, job, 'False', reason, message);
     await this.options.statusWriter.writeStatus(job, status);
-    return requeueAt(next);
+    return this.wakeFor(job, next);
   }
 
   /** A spec the controller cannot act on: Ready=False and Stalled=True, an Event, no retry. */
@@ -340,9 +475,6 @@ function laterOf(time: string | undefined, now: Date): string {
   return time !== undefined && new Date(time) > now ? time : now.toISOString();
 }
 
-function requeueAt(next: Date | null): SyncDecision {
-  return next === null ? {} : { requeueAt: next };
-}
 
 // The message names no time: status.nextRun has it, and a message that changed with every firing
 // would force a status write for every idle check.

@@ -1,6 +1,8 @@
 import winston from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobSpec, ScheduledEcsJobStatus } from '../../src/api/index.js';
+import { ArmedFirings, type ArmedFiring } from '../../src/controller/armed-firings.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 import { JobSyncer } from '../../src/controller/sync-job.js';
 import { FakeEcs } from '../fakes/fake-ecs.js';
 import { FakeEvents, FakeLeadership, FakeQueueDepth, FakeStatusWriter } from '../fakes/fake-controller-ports.js';
@@ -28,14 +30,28 @@ export function job(spec: Partial<ScheduledEcsJobSpec> = {}, status?: ScheduledE
   return built;
 }
 
-/** A syncer over fakes, and the fakes to inspect. */
-export function syncerWithFakes(queueDepths: Record<string, number> = {}, ecs = new FakeEcs()) {
+/** A syncer over fakes, and the fakes to inspect; with `arming`, firings are armed a second ahead. */
+export function syncerWithFakes(
+  queueDepths: Record<string, number> = {},
+  ecs = new FakeEcs(),
+  arming?: { clock: FakeClock; stillWanted?: (firing: ArmedFiring) => boolean },
+) {
   const statusWriter = new FakeStatusWriter();
   const events = new FakeEvents();
   const leadership = new FakeLeadership();
   const queues = new FakeQueueDepth(queueDepths);
   const metrics = new ControllerMetrics();
   const logger = winston.createLogger({ silent: true });
+  const handedBack: string[] = [];
+  const armed =
+    arming === undefined
+      ? undefined
+      : new ArmedFirings({
+          clock: arming.clock,
+          timers: arming.clock,
+          leadership,
+          stillWanted: (firing) => arming.stillWanted?.(firing) ?? true,
+        });
   const syncer = new JobSyncer({
     ecs,
     queues,
@@ -46,8 +62,9 @@ export function syncerWithFakes(queueDepths: Record<string, number> = {}, ecs = 
     logger,
     defaultCluster: 'default',
     schedulerName: 'ecs-scheduler',
+    ...(arming && { armed, clock: arming.clock, onArmedDone: (key: string) => handedBack.push(key) }),
   });
-  return { syncer, ecs, statusWriter, events, leadership, queues, metrics };
+  return { syncer, ecs, statusWriter, events, leadership, queues, metrics, handedBack };
 }
 
 /** The job as the next sync would see it: with the last status written. */

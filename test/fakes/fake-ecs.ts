@@ -46,7 +46,8 @@ export class FakeEcs implements EcsTasks {
       .map((t) => ({ taskArn: t.taskArn, containerInstanceArn: `${t.taskArn}-host`, tags: t.tags }));
   }
 
-  async runTask(input: RunTaskCommandInput): Promise<RunTaskResult> {
+  async runTask(input: RunTaskCommandInput, options: { release?: Promise<void> } = {}): Promise<RunTaskResult> {
+    if (options.release !== undefined) await options.release;
     this.runTaskCalls.push(input);
     const error = this.runTaskErrors.shift();
     if (error !== undefined) throw error;

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
+import type { ScheduledEcsJobSpec } from '../../src/api/index.js';
 import { startController, type ControllerProcess } from './controller-process.js';
 import { Jobs, tasksOfJob, tasksPerFiring } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
@@ -78,22 +80,25 @@ describe('controller crashes and failover', function () {
     expect(counts.size, 'firings that launched').to.be.at.least(kills / 2);
   });
 
-  it('dies after its first RunTask batch, before recording the outcome: the next leader launches only the rest', async () => {
-    const namespace = 'failpoint-it';
+  /**
+   * A 12-task firing (a batch of 10, a batch of 2) under Allow, so the active count cannot hide a
+   * relaunch; the first controller dies at the failpoint right after its first RunTask is answered.
+   */
+  async function interruptedFiring(namespace: string, spec: Partial<ScheduledEcsJobSpec>) {
     await ensureNamespace(stack.kubeConfig, namespace);
     const jobs = new Jobs(stack.kubeConfig, namespace);
-    // 12 tasks: a batch of 10, then a batch of 2. Allow, so the active count cannot hide a relaunch.
     const created = await jobs.create('two-batches', {
       taskDefinition: 'sleeper-task',
       schedule: '*/3',
       taskCount: 12,
       maxCount: 12,
       concurrencyPolicy: 'Allow',
+      ...spec,
     });
     const dying = startController(stack, {
       identity: 'dies',
       namespace,
-      leaseName: 'failpoint-it',
+      leaseName: namespace,
       leaseDurationSeconds: 1,
       env: { ECSS_FAILPOINT: 'exit-after-runtask' },
     });
@@ -102,21 +107,36 @@ describe('controller crashes and failover', function () {
     running.pop();
     const pending = (await jobs.get('two-batches')).status?.pendingFiring;
     expect(pending?.launchCount, 'the plan left recorded').to.equal(12);
-    expect(await tasksOfJob(stack, created.metadata.uid), 'the first batch').to.have.length(10);
+    const launchedBeforeDeath = (await tasksOfJob(stack, created.metadata.uid)).length;
 
-    const next = startController(stack, { identity: 'takes-over', namespace, leaseName: 'failpoint-it', leaseDurationSeconds: 1 });
+    const next = startController(stack, { identity: 'takes-over', namespace, leaseName: namespace, leaseDurationSeconds: 1 });
     running.push(next);
     await waitFor('the recorded firing to be finished', async () => (await jobs.get('two-batches')).status?.pendingFiring === undefined, {
       timeoutMs: 15_000,
     });
     await jobs.patchSpec('two-batches', { suspended: true });
-    const status = (await jobs.get('two-batches')).status;
-    expect(status?.lastScheduleTime).to.equal(pending?.scheduleTime);
-    expect(status?.lastRunTasks).to.have.length(12);
     const ofThatFiring = (await tasksOfJob(stack, created.metadata.uid)).filter((t) => t.scheduleTime === pending?.scheduleTime);
     expect(ofThatFiring, 'tasks of the interrupted firing').to.have.length(12);
     const resumed = next.logLines().find((l) => l.message === 'resuming a recorded firing');
-    expect(resumed?.batchesAlreadyLaunched).to.equal(1);
+    return { launchedBeforeDeath, resumed };
+  }
+
+  it('dies after its first RunTask batch, before recording the outcome: the next leader launches only the rest', async () => {
+    // A trigger (1 message, so taskCount 12 is wanted) keeps the firing unarmed: batches go out one by one.
+    const sqs = new SQSClient(stack.aws);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'failpoint-queue' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'work' }));
+    sqs.destroy();
+    const run = await interruptedFiring('failpoint-it', { trigger: { type: 'sqs', queueName: 'failpoint-queue', messagesPerTask: 100 } });
+    expect(run.launchedBeforeDeath, 'the first batch').to.equal(10);
+    expect(run.resumed?.batchesAlreadyLaunched).to.equal(1);
+  });
+
+  it('an armed firing interrupted the same way is finished once too', async () => {
+    // No trigger: armed a second ahead, both batches held and released together at the due instant.
+    const run = await interruptedFiring('failpoint-armed-it', {});
+    expect(run.launchedBeforeDeath).to.be.oneOf([10, 12]);
+    expect(run.resumed?.batchesAlreadyLaunched).to.equal(run.launchedBeforeDeath === 10 ? 1 : 2);
   });
 
   it('two replicas: only the leader fires; when it dies the other takes over within the lease duration', async () => {

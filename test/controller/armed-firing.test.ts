@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { FakeClock } from '../fakes/fake-clock.js';
+import { firstFiring, job, secondFiring, syncerWithFakes, withStatus } from './builders.js';
+
+const aSecondBefore = new Date(firstFiring.getTime() - 1000);
+const halfASecondBefore = new Date(firstFiring.getTime() - 500);
+
+/** Lets the promises the armed firing chains on settle. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+function armedSyncer(stillWanted?: () => boolean) {
+  const clock = new FakeClock(halfASecondBefore);
+  return { clock, ...syncerWithFakes({}, undefined, { clock, ...(stillWanted && { stillWanted }) }) };
+}
+
+describe('armed firings (prepared a second ahead, sent at the due instant)', () => {
+  it('asks to be woken a second before the firing', async () => {
+    const { syncer } = armedSyncer();
+    const decision = await syncer.sync(job(), new Date(firstFiring.getTime() - 2000));
+    expect(decision.requeueAt?.toISOString()).to.equal(aSecondBefore.toISOString());
+  });
+
+  it('records the plan ahead, sends nothing before the due instant, launches at it, once', async () => {
+    const { clock, syncer, ecs, statusWriter, handedBack } = armedSyncer();
+    const decision = await syncer.sync(job({ taskCount: 12, maxCount: 12 }), halfASecondBefore);
+    await settle();
+    expect(decision.requeueAt).to.equal(undefined);
+    expect(statusWriter.last()?.pendingFiring?.launchCount).to.equal(12);
+    expect(ecs.runTaskCalls, 'nothing sent early').to.have.length(0);
+
+    // An echo of the intent write, reconciled before the due instant, must not launch it again.
+    await syncer.sync(withStatus(job({ taskCount: 12, maxCount: 12 }), statusWriter.last()), clock.now());
+    clock.advance(499);
+    await settle();
+    expect(ecs.runTaskCalls, 'nothing sent 1 ms early').to.have.length(0);
+
+    clock.advance(1);
+    await settle();
+    expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([10, 2]);
+    expect(ecs.launched()).to.have.length(12);
+    const status = statusWriter.last();
+    expect(status?.pendingFiring).to.equal(undefined);
+    expect(status?.lastScheduleTime).to.equal(firstFiring.toISOString());
+    expect(status?.lastRunTasks).to.have.length(12);
+    expect(status?.nextRun).to.equal(secondFiring.toISOString());
+    expect(handedBack).to.deep.equal(['default/sleeper-task']);
+  });
+
+  it('suspended before its time: called off, nothing sent, the plan cleared', async () => {
+    let wanted = true;
+    const { clock, syncer, ecs, statusWriter, events } = armedSyncer(() => wanted);
+    await syncer.sync(job(), halfASecondBefore);
+    wanted = false;
+    clock.advance(500);
+    await settle();
+    expect(ecs.runTaskCalls).to.have.length(0);
+    expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+    expect(events.reasons()).to.deep.equal(['FiringCancelled']);
+  });
+
+  it('lease lost before its time: nothing sent, the plan left for the next leader', async () => {
+    const { clock, syncer, ecs, statusWriter, leadership } = armedSyncer();
+    await syncer.sync(job(), halfASecondBefore);
+    leadership.leader = false;
+    clock.advance(500);
+    await settle();
+    expect(ecs.runTaskCalls).to.have.length(0);
+    expect(statusWriter.last()?.pendingFiring?.scheduleTime).to.equal(firstFiring.toISOString());
+  });
+
+  it('a new leader finding a plan armed by a dead one waits for its time, then finishes it', async () => {
+    const first = armedSyncer();
+    await first.syncer.sync(job(), halfASecondBefore);
+    const recorded = withStatus(job(), first.statusWriter.last());
+    const second = syncerWithFakes({}, first.ecs);
+    const early = await second.syncer.sync(recorded, new Date(firstFiring.getTime() - 200));
+    expect(early.requeueAt?.toISOString()).to.equal(firstFiring.toISOString());
+    expect(first.ecs.runTaskCalls).to.have.length(0);
+    await second.syncer.sync(recorded, firstFiring);
+    expect(first.ecs.launched()).to.have.length(1);
+  });
+
+  it('a trigger is never armed: its queue is read when the firing is due', async () => {
+    const clock = new FakeClock(halfASecondBefore);
+    const { syncer, statusWriter } = syncerWithFakes({ q: 5 }, undefined, { clock });
+    const decision = await syncer.sync(job({ trigger: { type: 'sqs', queueName: 'q' } }), halfASecondBefore);
+    expect(decision.requeueAt?.toISOString()).to.equal(firstFiring.toISOString());
+    expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+  });
+});
