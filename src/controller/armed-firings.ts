@@ -60,8 +60,12 @@ export class ArmedFirings {
     return this.entries.get(uid)?.scheduleTime.toISOString() === scheduleTime;
   }
 
-  /** Forgets a firing whose outcome is recorded. */
-  done(uid: string): void {
+  /**
+   * Forgets a firing whose outcome is recorded. Only that firing: the job's next one may already be
+   * armed (a per-second job is re-armed while the previous outcome is being written).
+   */
+  done(uid: string, scheduleTime: Date): void {
+    if (this.entries.get(uid)?.scheduleTime.getTime() !== scheduleTime.getTime()) return;
     this.entries.delete(uid);
     this.timers.cancel(uid);
   }

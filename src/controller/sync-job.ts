@@ -350,7 +350,7 @@ export class JobSyncer {
         this.options.logger.warn('armed firing failed; will retry', { namespace, name, error: String(error) });
       }
     } finally {
-      this.options.armed?.done(uid);
+      this.options.armed?.done(uid, due);
       this.options.onArmedDone?.(`${namespace}/${name}`);
     }
   }

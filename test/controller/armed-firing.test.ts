@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ArmedFirings } from '../../src/controller/armed-firings.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { firstFiring, job, secondFiring, syncerWithFakes, withStatus } from './builders.js';
 
@@ -88,5 +89,25 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     const decision = await syncer.sync(job({ trigger: { type: 'sqs', queueName: 'q' } }), halfASecondBefore);
     expect(decision.requeueAt?.toISOString()).to.equal(firstFiring.toISOString());
     expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+  });
+});
+
+describe('ArmedFirings', () => {
+  it('finishing one firing does not disarm the next one of the same job', async () => {
+    const clock = new FakeClock(halfASecondBefore);
+    const armed = new ArmedFirings({ clock, timers: clock, leadership: { isLeader: () => true }, stillWanted: () => true });
+    const firing = { key: 'default/every-second', uid: 'u', schedule: '*' };
+    const first = armed.arm({ ...firing, scheduleTime: firstFiring });
+    clock.advance(500);
+    await first;
+    const nextSecond = new Date(firstFiring.getTime() + 1000);
+    const second = armed.arm({ ...firing, scheduleTime: nextSecond });
+    armed.done('u', firstFiring);
+    expect(armed.isArmed('u', nextSecond.toISOString())).to.equal(true);
+    let opened = false;
+    void second.then(() => (opened = true));
+    clock.advance(1000);
+    await settle();
+    expect(opened).to.equal(true);
   });
 });
