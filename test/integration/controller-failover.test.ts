@@ -61,11 +61,13 @@ describe('controller crashes and failover', function () {
     // One last clean run to finish whatever was left pending.
     const last = startController(stack, { identity: 'crash-final', namespace, leaseName: 'crash-it', leaseDurationSeconds: 1 });
     running.push(last);
-    await waitFor('the last pending firing to finish', async () => (await jobs.get('crashy')).status?.pendingFiring === undefined, {
+    // A per-second job nearly always has its next firing armed and recorded: suspend it, then wait until
+    // what was recorded is finished (a firing already due) or called off (one not yet due).
+    await delay(2000);
+    await jobs.patchSpec('crashy', { suspended: true });
+    await waitFor('the last recorded firing to be finished or called off', async () => (await jobs.get('crashy')).status?.pendingFiring === undefined, {
       timeoutMs: 15_000,
     });
-    await jobs.patchSpec('crashy', { suspended: true });
-    await delay(1500);
 
     const counts = tasksPerFiring(await tasksOfJob(stack, created.metadata.uid));
     const doubled = [...counts].filter(([, n]) => n !== 3);
@@ -111,9 +113,11 @@ describe('controller crashes and failover', function () {
 
     const next = startController(stack, { identity: 'takes-over', namespace, leaseName: namespace, leaseDurationSeconds: 1 });
     running.push(next);
-    await waitFor('the recorded firing to be finished', async () => (await jobs.get('two-batches')).status?.pendingFiring === undefined, {
-      timeoutMs: 15_000,
-    });
+    // Handled once lastScheduleTime reaches it (the next firing may already be recorded by then).
+    await waitFor('the recorded firing to be finished', async () => {
+      const handled = (await jobs.get('two-batches')).status?.lastScheduleTime;
+      return handled !== undefined && handled >= (pending?.scheduleTime ?? '');
+    }, { timeoutMs: 15_000 });
     await jobs.patchSpec('two-batches', { suspended: true });
     const ofThatFiring = (await tasksOfJob(stack, created.metadata.uid)).filter((t) => t.scheduleTime === pending?.scheduleTime);
     expect(ofThatFiring, 'tasks of the interrupted firing').to.have.length(12);
