@@ -6,6 +6,11 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+/** Whether an environment variable says yes (1, true, yes, on), for boolean settings. */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
 /** What a command makes of its flags and environment: settings, a request for help, or a usage error. */
 export type SettingsResult<S> = S | 'help' | { error: string };
 

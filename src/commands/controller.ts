@@ -18,7 +18,7 @@ import { ControllerMetrics } from '../controller/metrics.js';
 import { JobSyncer } from '../controller/sync-job.js';
 import { startShimServer, type RunningShim } from '../shim/server.js';
 import { loadKubeConfig } from '../kube/load-kube-config.js';
-import { processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
+import { envFlag, processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
 import { shimSettings } from './shim.js';
 
 const usage = `usage: ecs-scheduler controller [options]
@@ -59,10 +59,6 @@ export interface ControllerSettings {
   shim: boolean;
   shimArgs: string[];
   logLevel: string;
-}
-
-function flag(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
 function positiveInt(name: string, text: string): number | { error: string } {
@@ -125,7 +121,7 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
     healthAddress: match[1] as string,
     healthPort: Number(match[2]),
     workers,
-    shim: values.shim ?? flag(env.ECSS_SHIM),
+    shim: values.shim ?? envFlag(env.ECSS_SHIM),
     shimArgs,
     logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
   };

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultAddress, defaultPort, startShimServer } from '../shim/server.js';
 import { loadKubeConfig } from '../kube/load-kube-config.js';
-import { processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
+import { envFlag, processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
 
 // `ecs-scheduler shim`: the legacy /jobs API over ScheduledEcsJob resources, until SIGINT or SIGTERM.
 
@@ -31,10 +31,6 @@ export interface ShimSettings {
   auth: boolean;
   insecure: boolean;
   logLevel: string;
-}
-
-function envFlag(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
 /** The settings for `argv` and `env`, or a usage error message. */
