@@ -13,6 +13,7 @@ import { planLaunch } from './launch-plan.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
+import { laterOf, lastFiringFailed, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
 import { sameStatus } from './same-status.js';
 
 /** What the queue should do with the job next: come back at `requeueAt`, or only on a change. */
@@ -430,66 +431,5 @@ export class JobSyncer {
     const { namespace, name } = job.metadata;
     const log = event.type === 'Warning' ? 'warn' : 'info';
     this.options.logger[log](event.message, { namespace, name, reason: event.reason });
-  }
-}
-
-function ready(
-  status: ScheduledEcsJobStatus,
-  now: Date,
-  job: ScheduledEcsJob,
-  value: 'True' | 'False',
-  reason: string,
-  message: string,
-) {
-  const observedGeneration = job.metadata.generation ?? 0;
-  let conditions = setCondition(status.conditions, { type: 'Ready', status: value, reason, message, observedGeneration }, now);
-  if (reason !== 'InvalidSchedule' && reason !== 'InvalidTimezone') {
-    conditions = conditions.filter((c) => c.type !== 'Stalled');
-  }
-  return conditions;
-}
-
-// Outcomes of a firing that leave Ready=False until the next firing or a spec change says otherwise.
-const firingFailures = new Set(['LaunchFailed', 'QueueNotFound', 'MissedSchedule']);
-
-/**
- * Whether Ready=False reports how the last firing failed, for the spec as it is now. Waiting for the
- * next firing must not clear it (our own status write comes back as an update and is reconciled at
- * once); a changed spec does, since whether it still fails is then unknown.
- */
-function lastFiringFailed(job: ScheduledEcsJob): boolean {
-  const ready = findCondition(job.status?.conditions, 'Ready');
-  return (
-    ready?.status === 'False' &&
-    firingFailures.has(ready.reason) &&
-    ready.observedGeneration === (job.metadata.generation ?? 0)
-  );
-}
-
-function setNextRun(status: ScheduledEcsJobStatus, next: Date | null): void {
-  if (next === null) delete status.nextRun;
-  else status.nextRun = next.toISOString();
-}
-
-function laterOf(time: string | undefined, now: Date): string {
-  return time !== undefined && new Date(time) > now ? time : now.toISOString();
-}
-
-
-// The message names no time: status.nextRun has it, and a message that changed with every firing
-// would force a status write for every idle check.
-function nextMessage(next: Date | null): string {
-  return next === null ? 'The schedule has no more fire times.' : 'Waiting for the next firing (status.nextRun).';
-}
-
-function nothingMessage(reason: string, due: Date, active: number, messages: number | undefined): string {
-  const at = due.toISOString();
-  switch (reason) {
-    case 'NothingToLaunch':
-      return `The firing at ${at} launched nothing: the queue is empty${messages === undefined ? '' : ` (${messages} messages)`}.`;
-    case 'AlreadyActive':
-      return `The firing at ${at} launched nothing: ${active} task(s) already active.`;
-    default:
-      return `The firing at ${at} was skipped: ${active} task(s) still active and concurrencyPolicy is Forbid.`;
   }
 }
