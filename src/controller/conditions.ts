@@ -16,10 +16,6 @@ export function setCondition(conditions: Condition[] | undefined, next: Conditio
   return previous === undefined ? [...list, condition] : list.map((c) => (c === previous ? condition : c));
 }
 
-/** The conditions without the one of this type. */
-export function removeCondition(conditions: Condition[] | undefined, type: string): Condition[] {
-  return (conditions ?? []).filter((c) => c.type !== type);
-}
 
 /** The condition of this type, if any. */
 export function findCondition(conditions: Condition[] | undefined, type: string): Condition | undefined {

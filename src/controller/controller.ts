@@ -84,9 +84,6 @@ export class Controller {
     this.workers = [];
   }
 
-  get firing(): boolean {
-    return this.queue !== undefined;
-  }
 
   private async work(queue: WorkQueue): Promise<void> {
     for (let key = await queue.get(); key !== undefined; key = await queue.get()) {

@@ -42,11 +42,6 @@ export class FireTimers {
     this.disarm();
   }
 
-  /** When `key` is next handed over, if it is waiting. */
-  scheduledAt(key: string): Date | undefined {
-    const entry = this.current.get(key);
-    return entry === undefined ? undefined : new Date(entry.at);
-  }
 
   get size(): number {
     return this.current.size;

@@ -30,7 +30,7 @@ export class KubeStatusWriter implements OverlayStatusWriter {
     return { ...job, status: written };
   }
 
-  /** Drops the overlay of a job once the cache shows what was written, or the job is gone. */
+  /** Drops the overlay of a deleted job. */
   forget(uid: string): void {
     this.written.delete(uid);
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import type { PendingFiring, ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
+import { maxRecordedTasks, type PendingFiring, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
 import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
 import { startedByFor } from '../aws/task-identity.js';
@@ -9,6 +9,7 @@ import { defaultStartingDeadlineSeconds, firingDecision } from './fire-times.js'
 import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
 import { FiringRunner, LostLeadershipError, type FiringOutcome } from './firing-runner.js';
 import { resolveJobSchedule } from './job-schedule.js';
+import type { Schedule } from '../schedule/index.js';
 import { planLaunch } from './launch-plan.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -89,7 +90,7 @@ export class JobSyncer {
     status.resolvedSchedule = resolution.resolved;
 
     if (status.pendingFiring !== undefined) {
-      return this.finishPending(job, status, status.pendingFiring, now);
+      return this.finishPending(job, status, status.pendingFiring, resolution.schedule, now);
     }
 
     if (job.spec.suspended === true) {
@@ -205,12 +206,12 @@ export class JobSyncer {
     job: ScheduledEcsJob,
     status: ScheduledEcsJobStatus,
     pending: PendingFiring,
+    schedule: Schedule,
     now: Date,
   ): Promise<SyncDecision> {
     // Armed in this process: its completion records the outcome and hands the job back to the queue.
     if (this.options.armed?.isArmed(job.metadata.uid, pending.scheduleTime)) return {};
-    const resolution = resolveJobSchedule(job);
-    const next = resolution.ok ? resolution.schedule.nextFireTime(now) : null;
+    const next = schedule.nextFireTime(now);
     const due = new Date(pending.scheduleTime);
     if (now < due) {
       // Armed by a process that stopped before the firing's time: nothing of it went out yet. Never
@@ -262,7 +263,7 @@ export class JobSyncer {
     setNextRun(status, next);
     if (outcome.tasks.length > 0) {
       status.lastRun = now.toISOString();
-      status.lastRunTasks = outcome.tasks.slice(0, 50);
+      status.lastRunTasks = outcome.tasks.slice(0, maxRecordedTasks);
     }
     if (outcome.failure === undefined) {
       status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));

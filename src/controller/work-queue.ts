@@ -70,10 +70,6 @@ export class WorkQueue {
     this.failures.delete(key);
   }
 
-  /** When the delayed add of `key` is due, if any. */
-  scheduledAt(key: string): Date | undefined {
-    return this.delayed.scheduledAt(key);
-  }
 
   /** The next key to process; undefined once the queue is shut down. */
   get(): Promise<string | undefined> {
