@@ -349,7 +349,7 @@ describe('JobSyncer.sync', () => {
     const kept = { schedule: '? */5', resolvedSchedule: '7 */5' };
     const second = syncerWithFakes();
     await second.syncer.sync(job({ schedule: '? */5' }, kept), justBeforeFirstFiring);
-    expect(second.statusWriter.last()?.resolvedSchedule ?? kept.resolvedSchedule).to.equal('7 */5');
+    expect(second.statusWriter.last()?.resolvedSchedule, 'the recorded value, not a fresh one').to.equal('7 */5');
   });
 
   it('an idle check (empty queue) writes no status and records one event for a run of them', async () => {

@@ -5,11 +5,8 @@ import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from '../..
 /** Records status writes; the job passed to the next sync should carry the last one. */
 export class FakeStatusWriter implements JobStatusWriter {
   readonly writes: ScheduledEcsJobStatus[] = [];
-  readonly errors: Error[] = [];
 
   async writeStatus(_job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void> {
-    const error = this.errors.shift();
-    if (error !== undefined) throw error;
     this.writes.push(structuredClone(status));
   }
 
