@@ -10,7 +10,7 @@ import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
 import { FiringRunner, LostLeadershipError, type FiringOutcome } from './firing-runner.js';
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
-import { planLaunch } from './launch-plan.js';
+import { planLaunch, type LaunchPlan } from './launch-plan.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
@@ -151,8 +151,6 @@ export class JobSyncer {
     now: Date,
   ): Promise<SyncDecision> {
     const { spec, metadata } = job;
-    const cluster = spec.cluster ?? this.options.defaultCluster;
-
     let messages: number | undefined;
     if (spec.trigger !== undefined) {
       try {
@@ -162,14 +160,7 @@ export class JobSyncer {
         return this.failFiring(job, status, due, next, now, 'QueueNotFound', error.message);
       }
     }
-    const desired = desiredTaskCount(spec, messages);
-    const policy = spec.concurrencyPolicy ?? 'TopUp';
-    // Allow launches whatever is active: counting the active tasks would be a wasted ECS call.
-    const active =
-      desired > 0 && policy !== 'Allow'
-        ? await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) })
-        : [];
-    const plan = planLaunch(policy, desired, active.length);
+    const { plan, active } = await this.planFiring(job, desiredTaskCount(spec, messages));
 
     if (plan.launchCount === 0) {
       this.options.metrics.fires.inc({ outcome: plan.reason });
@@ -281,6 +272,19 @@ export class JobSyncer {
     return this.wakeFor(job, next);
   }
 
+  /** What a firing that wants `desired` tasks launches under the job's policy, and the tasks active now. */
+  private async planFiring(job: ScheduledEcsJob, desired: number): Promise<{ plan: LaunchPlan; active: string[] }> {
+    const { spec, metadata } = job;
+    const policy = spec.concurrencyPolicy ?? 'TopUp';
+    const cluster = spec.cluster ?? this.options.defaultCluster;
+    // Allow launches whatever is active, and wanting nothing launches nothing: no ECS call for either.
+    const active =
+      desired > 0 && policy !== 'Allow'
+        ? await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) })
+        : [];
+    return { plan: planLaunch(policy, desired, active.length), active };
+  }
+
   /** Whether firings of this job are armed ahead of their time. */
   private armable(job: ScheduledEcsJob): boolean {
     // A trigger's queue is read when the firing is due, and Replace stops tasks: neither happens early.
@@ -304,12 +308,7 @@ export class JobSyncer {
       await this.writeIfChanged(job, status);
       return { requeueAt: due };
     }
-    const cluster = spec.cluster ?? this.options.defaultCluster;
-    const policy = spec.concurrencyPolicy ?? 'TopUp';
-    const desired = desiredTaskCount(spec);
-    const active =
-      policy === 'Allow' ? [] : await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) });
-    const plan = planLaunch(policy, desired, active.length);
+    const { plan } = await this.planFiring(job, desiredTaskCount(spec));
     if (plan.launchCount === 0) {
       this.armedNothing.set(metadata.uid, due.getTime());
       await this.writeIfChanged(job, status);
