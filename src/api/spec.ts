@@ -13,7 +13,13 @@ export const triggerTypes = ['sqs'] as const;
 export const sqsTrigger = z
   .object({
     type: z.enum(triggerTypes).describe('Trigger implementation; only "sqs" exists today.'),
-    queueName: nonEmpty.max(80).optional().describe('SQS queue name, resolved to a URL once and cached.'),
+    // SQS queue names: "Up to 80 characters ... alphanumeric characters, hyphens (-), and underscores (_)",
+    // and a FIFO queue's name ends in .fifo.
+    queueName: nonEmpty
+      .max(80)
+      .regex(/^[A-Za-z0-9_-]+(\.fifo)?$/, 'an SQS queue name holds only letters, digits, - and _ (and may end in .fifo)')
+      .optional()
+      .describe('SQS queue name, resolved to a URL once and cached.'),
     queueUrl: z.url().optional().describe('SQS queue URL; takes precedence over queueName.'),
     messagesPerTask: z
       .int()
@@ -44,17 +50,44 @@ export const containerOverride = z
   })
   .describe('Overrides for one container of the task.');
 
-export const capacityProviderStrategyItem = z.object({
-  capacityProvider: nonEmpty,
-  weight: z.int().min(0).max(1000).optional(),
-  base: z.int().min(0).max(100000).optional(),
-});
+export const capacityProviderStrategyItem = z
+  .object({
+    capacityProvider: nonEmpty.describe('Capacity provider name (FARGATE, FARGATE_SPOT, or one of the cluster).'),
+    weight: z.int().min(0).max(1000).optional().describe('Relative share of the tasks placed on this provider.'),
+    base: z.int().min(0).max(100000).optional().describe('Tasks placed on this provider first, before weights apply.'),
+  })
+  .describe('One capacity provider of the strategy.');
 
 export const awsvpcConfiguration = z.object({
   subnets: z.array(nonEmpty).min(1).max(16).describe('Subnet IDs (at most 16).'),
   securityGroups: z.array(nonEmpty).max(5).optional().describe('Security group IDs (at most 5).'),
-  assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
+  assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional().describe('Give the task a public IP; default DISABLED.'),
 });
+
+// ECS allows 50 tags on a task; the controller adds its own (src/aws/task-identity.ts), which leaves 45.
+export const maxUserTags = 45;
+
+export const taskTagsSpec = z
+  .record(z.string().min(1).max(128), z.string().max(256))
+  .meta({
+    maxProperties: maxUserTags,
+    'x-kubernetes-validations': [
+      // A structural schema cannot bound the keys of a map; CEL can.
+      { rule: 'self.all(k, size(k) >= 1 && size(k) <= 128)', message: 'tag keys are 1 to 128 characters' },
+      {
+        rule: "self.all(k, !k.startsWith('aws:') && !k.startsWith('ecs-scheduler.io/'))",
+        message: 'tag keys beginning with aws: or ecs-scheduler.io/ are reserved',
+      },
+    ],
+  })
+  .refine((tags) => Object.keys(tags).length <= maxUserTags, { message: `at most ${maxUserTags} tags` })
+  .refine((tags) => Object.keys(tags).every((k) => !k.startsWith('aws:') && !k.startsWith('ecs-scheduler.io/')), {
+    message: 'tag keys beginning with aws: or ecs-scheduler.io/ are reserved',
+  })
+  .describe(
+    `Tags added to every launched task, at most ${maxUserTags} (ECS allows 50 and the controller adds its own ` +
+      'under ecs-scheduler.io/).',
+  );
 
 export const launchTypes = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
 export const concurrencyPolicies = ['TopUp', 'Allow', 'Forbid', 'Replace'] as const;
@@ -85,19 +118,27 @@ export const scheduledEcsJobSpec = z
     trigger: sqsTrigger.optional(),
     overrides: z.array(containerOverride).max(10).optional().describe('Per-container overrides.'),
     cluster: nonEmpty.max(1600).optional().describe("ECS cluster name or ARN; default the controller's."),
-    launchType: z.enum(launchTypes).optional(),
-    capacityProviderStrategy: z.array(capacityProviderStrategyItem).max(20).optional(),
+    launchType: z
+      .enum(launchTypes)
+      .optional()
+      .describe("ECS launch type; default the cluster's default capacity provider strategy. Excludes capacityProviderStrategy."),
+    capacityProviderStrategy: z
+      .array(capacityProviderStrategyItem)
+      .max(20)
+      .optional()
+      .describe('Capacity providers to place the tasks on (at most 20). Excludes launchType.'),
     networkConfiguration: z
       .object({ awsvpc: awsvpcConfiguration })
       .optional()
       .describe('awsvpc network configuration; required by Fargate.'),
     platformVersion: nonEmpty.max(32).optional().describe('Fargate platform version.'),
     group: nonEmpty.max(255).optional().describe('ECS task group.'),
-    tags: z
-      .record(z.string().min(1).max(128), z.string().max(256))
+    tags: taskTagsSpec.optional(),
+    propagateTags: z
+      // RunTask refuses SERVICE ("An error will be received if you specify the SERVICE option when running a task").
+      .enum(['TASK_DEFINITION', 'NONE'])
       .optional()
-      .describe('Tags added to every launched task (the controller adds its own under ecs-scheduler.io/).'),
-    propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
+      .describe("Copy the task definition's tags to the tasks (TASK_DEFINITION); default NONE."),
     startingDeadlineSeconds: z
       .int()
       .min(0)
