@@ -3,6 +3,9 @@
 // operation in X-Amz-Target, JSON in and out). For every RunTask it records when the call arrived and the
 // firing's nominal time from the ecs-scheduler.io/schedule-time tag, which is what the bench measures.
 //
+// It refuses what ECS refuses (bench/ecs-api-rules.ts: count above 10, startedBy with another ListTasks
+// filter, a client token over 64 characters, ...), which moto accepts.
+//
 // A launched task is RUNNING for `taskSeconds`, then STOPPED as if it had exited, so a job's next firing
 // finds no active task and launches again (TopUp). Client tokens are honoured as ECS honours them.
 //
@@ -17,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ecsRuleViolation } from './ecs-api-rules.js';
 
 const targetPrefix = 'AmazonEC2ContainerServiceV20141113.';
 const scheduleTimeTag = 'ecs-scheduler.io/schedule-time';
@@ -106,8 +110,10 @@ export class LocalEcs {
 
   constructor(private readonly options: { taskSeconds: number }) {}
 
-  /** The response body of one call, or an EcsError. */
+  /** The response body of one call, or an EcsError: a call ECS refuses (bench/ecs-api-rules.ts) is refused. */
   call(operation: string, body: Record<string, unknown>): object {
+    const violation = ecsRuleViolation(operation, body);
+    if (violation !== undefined) throw new EcsError(violation.type, violation.message);
     switch (operation) {
       case 'RunTask':
         return this.runTask(body);

@@ -20,15 +20,15 @@ export class EcsTaskClient implements EcsTasks {
     this.gate.install(ecs);
   }
 
-  // ECS allows startedBy only as the sole filter: desiredStatus stays at its default, RUNNING, which
-  // covers tasks whose lastStatus is still PENDING or PROVISIONING. ECS never sets a desired status of
-  // PENDING, so there is nothing more to ask for.
+  // "When you specify startedBy as the filter, it must be the only filter that you use" (ListTasks): so
+  // no desiredStatus. Its default, RUNNING, is the set wanted: tasks ECS means to run, whose lastStatus
+  // may still be PROVISIONING or PENDING. A stopped task (ECS sets its desired status to STOPPED) is not
+  // listed; ECS never sets a desired status of PENDING.
   async listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
-    return this.list({ ...options, desiredStatus: 'RUNNING' });
-  }
-
-  async listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
-    return this.list({ ...options, desiredStatus: 'STOPPED' });
+    const arns: string[] = [];
+    const pages = paginateListTasks({ client: this.ecs, pageSize: 100 }, options);
+    for await (const page of pages) arns.push(...(page.taskArns ?? []));
+    return arns;
   }
 
   async describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]> {
@@ -73,12 +73,5 @@ export class EcsTaskClient implements EcsTasks {
     for (const task of options.taskArns) {
       await this.ecs.send(new StopTaskCommand({ cluster: options.cluster, task, reason: options.reason }));
     }
-  }
-
-  private async list(options: { cluster: string; startedBy: string; desiredStatus: 'RUNNING' | 'STOPPED' }) {
-    const arns: string[] = [];
-    const pages = paginateListTasks({ client: this.ecs, pageSize: 100 }, options);
-    for await (const page of pages) arns.push(...(page.taskArns ?? []));
-    return arns;
   }
 }

@@ -24,8 +24,6 @@ export interface TaggedTask {
 export interface EcsTasks {
   /** ARNs of the tasks started by `startedBy` whose desired status is RUNNING (pending ones included). */
   listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
-  /** ARNs of recently stopped tasks started by `startedBy` (ECS keeps them for about an hour). */
-  listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
   /** The given tasks with their tags, for finding out which batches of a firing already ran. */
   describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]>;
   /**

@@ -133,24 +133,23 @@ export class FiringRunner {
   }
 
   /**
-   * The tasks this firing already launched, by batch, found by their tags; and the job's active tasks
-   * of other firings. This is the second guard against a double launch after a crash, beside the client
-   * tokens: it holds after ECS forgets a token, and on endpoints that ignore tokens.
+   * The tasks this firing already launched, by batch, found by their tags among the job's active tasks;
+   * and the job's active tasks of other firings. This is the second guard against a double launch after
+   * a crash, beside the client tokens (which ECS keeps 24 hours): it holds on endpoints that ignore
+   * tokens, as moto does. Only active tasks can be listed by startedBy (it must be ListTasks' only
+   * filter), so a task of this firing that already stopped is left to its client token.
    */
   private async tasksOfFiring(job: ScheduledEcsJob, cluster: string, due: Date) {
     const { ecs } = this.options;
-    const startedBy = startedByFor(job.metadata.uid);
-    const active = await ecs.listActiveTaskArns({ cluster, startedBy });
-    const stopped = await ecs.listStoppedTaskArns({ cluster, startedBy });
-    const described = await ecs.describeTasks({ cluster, taskArns: [...new Set([...active, ...stopped])] });
+    const active = await ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(job.metadata.uid) });
+    const described = active.length === 0 ? [] : await ecs.describeTasks({ cluster, taskArns: active });
     const batches = new Map<number, LaunchedTask[]>();
     const others: string[] = [];
-    const activeSet = new Set(active);
     for (const task of described) {
       const ofThisFiring =
         task.tags[taskTags.uid] === job.metadata.uid && task.tags[taskTags.scheduleTime] === due.toISOString();
       if (!ofThisFiring) {
-        if (activeSet.has(task.taskArn)) others.push(task.taskArn);
+        others.push(task.taskArn);
         continue;
       }
       const index = Number(task.tags[taskTags.batch]);

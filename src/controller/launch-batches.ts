@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 /** RunTask launches at most this many tasks per call. */
 export const maxTasksPerRunTask = 10;
 
+/**
+ * How long ECS honours a RunTask client token: 24 hours. A recorded firing older than this is not
+ * resumed, whatever its startingDeadlineSeconds: ECS would launch its batches again.
+ */
+export const clientTokenLifetimeSeconds = 24 * 3600;
+
 export interface LaunchBatch {
   index: number;
   count: number;

@@ -11,6 +11,7 @@ import { FiringRunner, LostLeadershipError, type FiringOutcome } from './firing-
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
 import { planLaunch, type LaunchPlan } from './launch-plan.js';
+import { clientTokenLifetimeSeconds } from './launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
@@ -210,7 +211,10 @@ export class JobSyncer {
       if (job.spec.suspended === true) return this.cancelPending(job, status, pending);
       return { requeueAt: due };
     }
-    const deadline = job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds;
+    const deadline = Math.min(
+      job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds,
+      clientTokenLifetimeSeconds,
+    );
     if (now.getTime() - due.getTime() > deadline * 1000) {
       delete status.pendingFiring;
       setNextRun(status, next);
@@ -221,7 +225,8 @@ export class JobSyncer {
         next,
         now,
         'MissedSchedule',
-        `Gave up the firing at ${due.toISOString()}: not completed within startingDeadlineSeconds.`,
+        `Gave up the firing at ${due.toISOString()}: not completed within startingDeadlineSeconds ` +
+          '(at most 24 h, the lifetime of ECS client tokens).',
       );
     }
     return this.runPending(job, status, pending, next, now, { recovering: true });

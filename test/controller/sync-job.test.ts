@@ -341,6 +341,18 @@ describe('JobSyncer.sync', () => {
     expect(second.events.reasons()).to.deep.equal(['MissedSchedule']);
   });
 
+  it('a recorded plan older than the 24 h of ECS client tokens is given up, whatever its deadline', async () => {
+    const { first, planned } = crashAfterLaunch(1);
+    planned.spec.startingDeadlineSeconds = 7 * 24 * 3600;
+    first.ecs.runTaskErrors.push(throttlingError());
+    await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
+    const second = syncerWithFakes({}, first.ecs);
+    const pastTokens = new Date(firstFiring.getTime() + 24 * 3600_000 + 1000);
+    await second.syncer.sync(withStatus(planned, first.statusWriter.last()), pastTokens);
+    expect(first.ecs.launched()).to.have.length(0);
+    expect(second.events.reasons()).to.deep.equal(['MissedSchedule']);
+  });
+
   it('keeps a resolved ? while spec.schedule is unchanged', async () => {
     const { syncer, statusWriter } = syncerWithFakes();
     await syncer.sync(job({ schedule: '? */5' }), justBeforeFirstFiring);

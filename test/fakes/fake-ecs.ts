@@ -36,10 +36,6 @@ export class FakeEcs implements EcsTasks {
     return this.list(options, 'RUNNING');
   }
 
-  async listStoppedTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
-    return this.list(options, 'STOPPED');
-  }
-
   async describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]> {
     return this.tasks
       .filter((t) => options.taskArns.includes(t.taskArn))

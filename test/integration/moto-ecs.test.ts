@@ -119,7 +119,9 @@ describe('moto ECS', function () {
   });
 
   it('lists launched tasks under desiredStatus RUNNING, never PENDING, and STOPPED once stopped', async function () {
+    // moto accepts startedBy together with desiredStatus; ECS refuses it ("it must be the only filter").
     const [task] = (await runTask({ startedBy: 'job-status' })).tasks!;
+    expect(await listTasks({ startedBy: 'job-status' }), 'startedBy alone: desired status RUNNING').to.deep.equal([task!.taskArn]);
     expect(await listTasks({ startedBy: 'job-status', desiredStatus: 'RUNNING' })).to.deep.equal([task!.taskArn]);
     expect(await listTasks({ startedBy: 'job-status', desiredStatus: 'PENDING' })).to.deep.equal([]);
     await ecs.send(new StopTaskCommand({ cluster, task: task!.taskArn, reason: 'test' }));
