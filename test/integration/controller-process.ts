@@ -23,6 +23,10 @@ export function startController(
     namespace: string;
     leaseName: string;
     leaseDurationSeconds?: number;
+    /** Default: the stack's admin kubeconfig. */
+    kubeconfig?: string;
+    /** Default: the namespace of the jobs. */
+    leaseNamespace?: string;
     args?: string[];
     env?: NodeJS.ProcessEnv;
   },
@@ -37,11 +41,11 @@ export function startController(
       join(repo, 'src/main.ts'),
       'controller',
       '--kubeconfig',
-      stack.kubeconfigPath,
+      options.kubeconfig ?? stack.kubeconfigPath,
       '--watch-namespace',
       options.namespace,
       '--lease-namespace',
-      options.namespace,
+      options.leaseNamespace ?? options.namespace,
       '--name',
       options.leaseName,
       '--identity',
