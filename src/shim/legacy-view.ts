@@ -10,7 +10,8 @@ import { specFields } from './legacy-body.js';
 // A ScheduledEcsJob shown as the legacy API showed a job: id, link, the spec fields that are set (taskCount
 // defaults to 1 as it did), the schedule with each ? resolved, and what the scheduler recorded (lastRun,
 // lastRunTasks, estimatedNextRun). Nothing Kubernetes-only (metadata, conditions) is shown.
-// Timestamps are shown as the status holds them (RFC 3339, "Z"); the legacy API wrote "+00:00".
+// The times the scheduler recorded are shown in whole seconds, UTC, RFC 3339 with "Z" (the status keeps
+// lastRun to the millisecond), as the legacy API's times were, though it wrote "+00:00" for "Z".
 
 /** The legacy link object of a job. */
 export interface JobLink {
@@ -46,9 +47,9 @@ export function committedJob(id: string): { id: string; link: JobLink } {
   return { id, link: jobLink(id) };
 }
 
-/** RFC 3339 in UTC, without milliseconds when they are zero. */
+/** RFC 3339 in UTC, in whole seconds (truncated, so never later than the instant): "2017-04-03T01:20:09Z". */
 export function formatInstant(date: Date): string {
-  return date.toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** The spec as stored, restricted to spec fields: validated when it can be, shown as stored when not. */
@@ -91,7 +92,7 @@ function estimatedNextRun(
   // the spec as it is now (changed since, or the controller is behind).
   const current = status.observedGeneration === resource.metadata.generation;
   if (current && status.nextRun !== undefined && new Date(status.nextRun).getTime() >= now.getTime()) {
-    return status.nextRun;
+    return formatInstant(new Date(status.nextRun));
   }
   try {
     const next = parseSchedule(schedule, scheduleOptionsOf(storedSpecTimes(spec))).nextFireTime(now);
@@ -112,7 +113,7 @@ export function legacyJobView(resource: JobResource, context: ViewContext): Lega
     const next = estimatedNextRun(resource, spec, status, view.schedule as string, context.now);
     if (next !== undefined) view.estimatedNextRun = next;
   }
-  if (status.lastRun !== undefined) view.lastRun = status.lastRun;
+  if (status.lastRun !== undefined) view.lastRun = formatInstant(new Date(status.lastRun));
   if (status.lastRunTasks !== undefined) {
     view.lastRunTasks = status.lastRunTasks.map((task) =>
       task.containerInstanceArn === undefined

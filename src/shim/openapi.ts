@@ -63,7 +63,7 @@ function components(): Record<string, Schema> {
         link: ref('Link'),
         ...specProperties,
         schedule: { type: 'string', description: 'The schedule with each ? resolved to its chosen value.' },
-        lastRun: status.lastRun,
+        lastRun: { ...(status.lastRun as Schema), description: 'When tasks were last launched, in whole seconds (UTC).' },
         lastRunTasks: {
           type: 'array',
           items: {

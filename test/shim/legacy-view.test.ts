@@ -59,7 +59,7 @@ describe('shim: the legacy view of a job', () => {
       job(
         { taskDefinition: 't', schedule: '0' },
         {
-          lastRun: '2017-04-03T01:15:09Z',
+          lastRun: '2017-04-03T01:15:09.871Z',
           lastRunTasks: [
             { taskArn: 'arn:aws:ecs:us-east-1:1:task/a', containerInstanceArn: 'arn:aws:ecs:us-east-1:1:container-instance/h' },
             { taskArn: 'arn:aws:ecs:us-east-1:1:task/fargate' },
@@ -75,11 +75,27 @@ describe('shim: the legacy view of a job', () => {
     ]);
   });
 
+  const lastRuns: { name: string; recorded: string; shown: string }[] = [
+    { name: 'milliseconds dropped, not rounded up', recorded: '2017-04-03T01:15:09.999Z', shown: '2017-04-03T01:15:09Z' },
+    { name: 'a whole second as it is', recorded: '2017-04-03T01:15:09Z', shown: '2017-04-03T01:15:09Z' },
+    { name: 'an offset shown in UTC', recorded: '2017-04-03T03:15:09.5+02:00', shown: '2017-04-03T01:15:09Z' },
+  ];
+  for (const s of lastRuns) {
+    it(`lastRun in whole seconds, UTC: ${s.name}`, () => {
+      expect(legacyJobView(job({ taskDefinition: 't', schedule: '0' }, { lastRun: s.recorded }), context).lastRun).to.equal(s.shown);
+    });
+  }
+
   const nextRuns: { name: string; spec?: object; status?: object; generation?: number; expected: string | undefined }[] = [
     { name: 'none before the controller has seen the job (as the legacy API without its scheduler)', expected: undefined },
     {
       name: "the controller's nextRun for the generation it observed",
       status: { observedGeneration: 2, nextRun: '2017-04-03T01:20:25Z' },
+      expected: '2017-04-03T01:20:25Z',
+    },
+    {
+      name: "the controller's nextRun in whole seconds, UTC, however it was written",
+      status: { observedGeneration: 2, nextRun: '2017-04-03T03:20:25.000+02:00' },
       expected: '2017-04-03T01:20:25Z',
     },
     {

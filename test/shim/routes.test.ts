@@ -292,12 +292,12 @@ describe('shim: routes', () => {
       expect((await send(shim.url, 'DELETE', '/jobs/sleeper-task')).status).to.equal(404);
     });
 
-    it('GET shows what the controller recorded', async () => {
+    it('GET shows what the controller recorded, times in whole seconds', async () => {
       shim.store.setStatus('sleeper-task', {
         observedGeneration: 1,
         schedule: '25 */5',
         resolvedSchedule: '25 */5',
-        lastRun: '2017-04-03T01:15:25Z',
+        lastRun: '2017-04-03T01:15:25.347Z',
         lastRunTasks: [{ taskArn: 'arn:task/1', containerInstanceArn: 'arn:ci/1' }],
         nextRun: '2017-04-03T01:20:25Z',
         conditions: [{ type: 'Ready', status: 'True', reason: 'Scheduled', message: '', lastTransitionTime: '2017-04-03T01:00:00Z' }],
