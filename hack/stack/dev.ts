@@ -1,6 +1,7 @@
 // make dev: the local stack in the foreground, on loopback: kube-apiserver on etcd with the CRDs of crds/
 // applied, moto (ECS, SQS) seeded on 127.0.0.1:5001, and the controller with the shim on 127.0.0.1:5000
-// once it is built. Ctrl-C stops everything. Run through hack/dev.sh, which builds what is missing first.
+// (health server 127.0.0.1:8081) once it is built; the ports are settings (dev-ports.ts). Ctrl-C stops
+// everything. Run through hack/dev.sh, which builds what is missing first.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, rm, symlink } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { BackgroundProcess } from './background-process.js';
+import { devPorts, portTakenMessage, type DevPorts } from './dev-ports.js';
 import { assertPortFree } from './free-port.js';
 import { motoRegion } from './moto.js';
 import { devSeed, seedMoto } from './seed-moto.js';
@@ -17,8 +19,6 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const devDir = join(repo, '.dev');
 const kubeconfigPath = join(devDir, 'kubeconfig');
 const kubectlLink = join(devDir, 'bin', 'kubectl');
-const motoPort = Number(process.env.ECSS_MOTO_PORT ?? 5001);
-const shimPort = Number(process.env.ECSS_PORT ?? 5000);
 
 const say = (message: string): void => {
   process.stderr.write(`make dev: ${message}\n`);
@@ -43,9 +43,10 @@ async function applyCrds(stack: Stack): Promise<string[]> {
 /**
  * The controller and the shim (`controller --shim`), once built to dist/. Everything they need comes
  * through the environment: the kubeconfig (admin), moto as the AWS endpoint with dummy
- * credentials, and the shim's port. Returns undefined while there is no controller command to start.
+ * credentials, and the shim's port; the rest (ECSS_HEALTH_ADDRESS, ECSS_LOG_LEVEL, ...) is inherited
+ * from make dev's own. Returns undefined while there is no controller command to start.
  */
-function startController(stack: Stack): BackgroundProcess | undefined {
+function startController(stack: Stack, shimPort: number): BackgroundProcess | undefined {
   if (!existsSync(join(repo, 'dist', 'commands', 'controller.js'))) return undefined;
   return stack.startProcess({
     name: 'controller',
@@ -72,10 +73,12 @@ async function writeDevFiles(stack: Stack): Promise<void> {
   await symlink(stack.kubectl, kubectlLink);
 }
 
-function usage(stack: Stack, crds: string[], controller: BackgroundProcess | undefined): string {
+function usage(stack: Stack, crds: string[], controller: BackgroundProcess | undefined, ports: DevPorts): string {
   const { credentials } = stack.aws;
+  const { host, port } = ports.healthAddress;
+  const health = port === 0 ? 'a free port (see its log)' : `http://${host}:${port}`;
   const controllerLine = controller
-    ? `controller+shim http://127.0.0.1:${shimPort} (pid ${controller.pid}, output below)`
+    ? `controller+shim http://127.0.0.1:${ports.shimPort} (pid ${controller.pid}, output below); /healthz, /readyz, /metrics on ${health}`
     : 'controller      not started: dist/commands/controller.js does not exist yet (make build once it does)';
   return `
 local stack up in ${process.uptime().toFixed(1)} s, on loopback:
@@ -94,11 +97,25 @@ Ctrl-C stops everything.
 `;
 }
 
+/** Rejects, naming the port and the setting that moves it, if a fixed port of make dev is taken. */
+async function assertFixedPortsFree(ports: DevPorts): Promise<void> {
+  for (const fixed of ports.fixed) {
+    await assertPortFree(fixed.port, fixed.host).catch((error: Error) => {
+      const cause = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message;
+      throw new Error(portTakenMessage(fixed, cause));
+    });
+  }
+}
+
 async function main(): Promise<number> {
+  const ports = devPorts(process.env);
+  if ('error' in ports) {
+    say(ports.error);
+    return 2;
+  }
   // Fail before starting anything if a fixed port is taken (an earlier make dev still running?).
-  await assertPortFree(motoPort);
-  await assertPortFree(shimPort);
-  const stack = await startStack({ motoPort, seedMoto, log: say });
+  await assertFixedPortsFree(ports);
+  const stack = await startStack({ motoPort: ports.motoPort, seedMoto, log: say });
   // The stack's processes do not keep the event loop alive (so tests can exit); in the foreground, this does.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;
@@ -119,8 +136,8 @@ async function main(): Promise<number> {
   });
   try {
     const [crds] = await Promise.all([applyCrds(stack), writeDevFiles(stack)]);
-    const controller = startController(stack);
-    process.stdout.write(usage(stack, crds, controller));
+    const controller = startController(stack, ports.shimPort);
+    process.stdout.write(usage(stack, crds, controller, ports));
     const died = Promise.race([stack.firstExit, ...(controller ? [controller.exited.then(() => controller)] : [])]);
     return await Promise.race([
       signalled,

@@ -33,12 +33,12 @@ export async function startWithPortRetry<T>(attempt: () => Promise<T>, attempts 
   }
 }
 
-/** Resolves if `port` can be bound on 127.0.0.1 now; rejects naming the port otherwise. */
-export function assertPortFree(port: number): Promise<void> {
+/** Resolves if `port` can be bound on `host` now; rejects naming the port otherwise (the bind error as cause). */
+export function assertPortFree(port: number, host = '127.0.0.1'): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.once('error', (error) => reject(new Error(`port ${port} on 127.0.0.1 is not free: ${error.message}`)));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+    server.once('error', (error) => reject(new Error(`port ${port} on ${host} is not free: ${error.message}`, { cause: error })));
+    server.listen(port, host, () => server.close(() => resolve()));
   });
 }
