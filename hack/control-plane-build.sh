@@ -176,6 +176,7 @@ main() {
   fi
   command -v go >/dev/null || { log "Go >= 1.25 is required (https://go.dev/doc/install)"; exit 1; }
   command -v jq >/dev/null || { log "jq is required (apt-get install jq)"; exit 1; }
+  command -v flock >/dev/null || { log "flock is required (apt-get install util-linux)"; exit 1; }
   mkdir -p "$cache/bin"
   # One build at a time: `make dev` and `make test` started together must not both compile the same thing.
   exec 9>"$cache/bin/.build.lock"
