@@ -1,4 +1,4 @@
-import { describeKubeError } from './kube-errors.js';
+import { describeKubeError } from '../kube/kube-errors.js';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { parseScheduledEcsJob, type ScheduledEcsJob } from '../api/index.js';
@@ -6,7 +6,7 @@ import type { ArmedFirings } from './armed-firings.js';
 import type { Clock, TimerApi } from './clock.js';
 import { LostLeadershipError } from './firing-runner.js';
 import type { ControllerMetrics } from './metrics.js';
-import type { EventRecorder, JobStatusWriter } from './ports.js';
+import type { EventRecorder, OverlayStatusWriter } from './ports.js';
 import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
 import { WorkQueue } from './work-queue.js';
@@ -15,13 +15,6 @@ import { WorkQueue } from './work-queue.js';
 export interface JobCache {
   get(key: string): KubernetesObject | undefined;
   keys(): string[];
-}
-
-/** A status writer that remembers what it wrote until the cache shows it (see KubeStatusWriter). */
-export interface OverlayStatusWriter extends JobStatusWriter {
-  withLatestStatus(job: ScheduledEcsJob): ScheduledEcsJob;
-  forget(uid: string): void;
-  forgetAll(): void;
 }
 
 export interface ControllerOptions {

@@ -1,11 +1,18 @@
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 
-// The narrow interfaces through which the sync reaches Kubernetes. Real ones live in src/controller
-// (kube-*.ts), fakes in test/fakes.
+// The narrow interfaces through which the sync reaches Kubernetes. Real ones live in src/kube, fakes in
+// test/fakes.
 
 /** Writes a job's status subresource. Throws when the write did not happen. */
 export interface JobStatusWriter {
   writeStatus(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void>;
+}
+
+/** A status writer that remembers what it wrote until the cache shows it (see KubeStatusWriter). */
+export interface OverlayStatusWriter extends JobStatusWriter {
+  withLatestStatus(job: ScheduledEcsJob): ScheduledEcsJob;
+  forget(uid: string): void;
+  forgetAll(): void;
 }
 
 export interface JobEvent {

@@ -1,8 +1,8 @@
 import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { describeKubeError } from './kube-errors.js';
 import type { Logger } from 'winston';
-import type { Clock, TimerApi } from './clock.js';
-import type { Leadership } from './ports.js';
+import type { Clock, TimerApi } from '../controller/clock.js';
+import type { Leadership } from '../controller/ports.js';
 
 export interface LeaderElectionOptions {
   api: CoordinationV1Api;

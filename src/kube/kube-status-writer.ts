@@ -1,6 +1,6 @@
 import { type CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { group, plural, version, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
-import type { OverlayStatusWriter } from './controller.js';
+import type { OverlayStatusWriter } from '../controller/ports.js';
 import { statusMergePatch } from './status-patch.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import winston from 'winston';
-import { LeaderElector } from '../../src/controller/leader-election.js';
+import { LeaderElector } from '../../src/kube/leader-election.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { FakeLeaseApi } from '../fakes/fake-lease-api.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { statusMergePatch } from '../../src/controller/status-patch.js';
+import { statusMergePatch } from '../../src/kube/status-patch.js';
 import { setCondition } from '../../src/controller/conditions.js';
 
 describe('statusMergePatch', () => {

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import type { ScheduledEcsJob } from '../api/index.js';
-import type { Clock } from './clock.js';
-import type { EventRecorder, JobEvent } from './ports.js';
+import type { Clock } from '../controller/clock.js';
+import type { EventRecorder, JobEvent } from '../controller/ports.js';
 
 /** Records core/v1 Events on the job, as `kubectl describe sej` shows them. Best effort. */
 export class KubeEventRecorder implements EventRecorder {
