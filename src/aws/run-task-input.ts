@@ -1,6 +1,6 @@
 import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import type { ScheduledEcsJob } from '../api/index.js';
-import type { LaunchBatch } from '../controller/launch-batches.js';
+import type { LaunchBatch } from './launch-batches.js';
 import { startedByFor, taskTags } from './task-identity.js';
 
 /** The RunTask call of one batch of a firing: the job's spec translated field by field. */

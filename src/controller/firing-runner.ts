@@ -5,7 +5,7 @@ import { runTaskInput } from '../aws/run-task-input.js';
 import { startedByFor, taskTags } from '../aws/task-identity.js';
 import type { Logger } from 'winston';
 import type { Clock } from './clock.js';
-import { launchBatches, type LaunchBatch } from './launch-batches.js';
+import { launchBatches, type LaunchBatch } from '../aws/launch-batches.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Leadership } from './ports.js';
 

@@ -11,7 +11,7 @@ import { FiringRunner, LostLeadershipError, type FiringOutcome } from './firing-
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
 import { planLaunch, type LaunchPlan } from './launch-plan.js';
-import { clientTokenLifetimeSeconds } from './launch-batches.js';
+import { clientTokenLifetimeSeconds } from '../aws/launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ecsRuleViolation } from '../../bench/ecs-api-rules.js';
 import { maxUserTags, scheduledEcsJobSpec } from '../../src/api/index.js';
 import { runTaskInput } from '../../src/aws/run-task-input.js';
-import { launchBatches } from '../../src/controller/launch-batches.js';
+import { launchBatches } from '../../src/aws/launch-batches.js';
 import { firstFiring, job } from '../controller/builders.js';
 
 const tagsOf = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`team-${i}`, `v${i}`]));
