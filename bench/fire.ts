@@ -180,6 +180,9 @@ class MemoryStatusWriter implements OverlayStatusWriter {
     if (echoMs !== undefined) setTimeout(() => this.onChanged(key), echoMs);
   }
 
+  // Every write is done when writeStatus returns: nothing waits to be flushed.
+  async flushAll(): Promise<void> {}
+
   // The cache shows every write at once, so there is never an overlay to apply.
   withLatestStatus(job: ScheduledEcsJob): ScheduledEcsJob {
     return job;

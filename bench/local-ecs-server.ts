@@ -106,7 +106,7 @@ export class LocalEcs {
   readonly arrivals: RunTaskArrival[] = [];
   private readonly tasks = new Map<string, Task>();
   private readonly byStartedBy = new Map<string, Task[]>();
-  private readonly byClientToken = new Map<string, object>();
+  private readonly byClientToken = new Map<string, { count: number; response: object }>();
 
   constructor(private readonly options: { taskSeconds: number }) {}
 
@@ -145,10 +145,14 @@ export class LocalEcs {
       startedBy,
       count,
     });
-    // ECS answers a repeated client token with the first call's tasks instead of launching again.
+    // ECS answers a repeated client token with the first call's tasks instead of launching again, and
+    // the same token with other parameters with a ConflictException.
     const token = typeof body.clientToken === 'string' ? body.clientToken : undefined;
     const earlier = token === undefined ? undefined : this.byClientToken.get(token);
-    if (earlier !== undefined) return earlier;
+    if (earlier !== undefined) {
+      if (earlier.count !== count) throw new EcsError('ConflictException', `The client token ${token} was used with different parameters.`);
+      return earlier.response;
+    }
 
     const launched: Task[] = [];
     for (let i = 0; i < count; i++) {
@@ -169,7 +173,7 @@ export class LocalEcs {
       launched.push(task);
     }
     const response = { tasks: launched.map((t) => this.describe(t, true)), failures: [] };
-    if (token !== undefined) this.byClientToken.set(token, response);
+    if (token !== undefined) this.byClientToken.set(token, { count, response });
     return response;
   }
 

@@ -25,17 +25,6 @@ export const launchedTask = z.object({
 /** Most tasks recorded in lastRunTasks: one firing launches at most 50. */
 export const maxRecordedTasks = 50;
 
-/**
- * A firing whose launch plan was recorded before its first RunTask: if the controller stops before it
- * records the outcome, the next leader re-runs exactly this plan with the same client tokens instead of
- * planning anew, so the firing launches once.
- */
-export const pendingFiring = z.object({
-  scheduleTime: time.describe('Nominal time of the firing.'),
-  launchCount: z.int().min(0).max(50).describe('Tasks this firing launches.'),
-  replace: z.boolean().optional().describe('Active tasks of earlier firings are stopped first.'),
-});
-
 export const scheduledEcsJobStatus = z.object({
   schedule: z.string().optional().describe('The spec.schedule that resolvedSchedule was resolved from.'),
   resolvedSchedule: z
@@ -46,12 +35,10 @@ export const scheduledEcsJobStatus = z.object({
   lastRun: time.optional().describe('When tasks were last launched.'),
   lastRunTasks: z.array(launchedTask).max(maxRecordedTasks).optional().describe('Tasks launched by the last run.'),
   nextRun: time.optional().describe('Next nominal firing time, if any.'),
-  pendingFiring: pendingFiring.optional(),
   observedGeneration: z.int().min(0).optional(),
   conditions: z.array(condition).max(16).optional(),
 });
 
 export type Condition = z.infer<typeof condition>;
-export type PendingFiring = z.infer<typeof pendingFiring>;
 export type LaunchedTask = z.infer<typeof launchedTask>;
 export type ScheduledEcsJobStatus = z.infer<typeof scheduledEcsJobStatus>;

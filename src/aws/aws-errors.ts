@@ -33,6 +33,15 @@ export function isRetryableAwsError(error: unknown): boolean {
   return true;
 }
 
+/**
+ * True when ECS refused a RunTask because its client token was used before with other parameters
+ * (ConflictException): the earlier call launched, so this one must not.
+ */
+export function isClientTokenConflict(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  return name === 'ConflictException' || name === 'IdempotentParameterMismatchException';
+}
+
 /** "Name: message" of an AWS error, for conditions and Events. */
 export function describeAwsError(error: unknown): string {
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;

@@ -12,7 +12,8 @@ import { Controller, stillWantedIn } from '../controller/controller.js';
 import { startHealthServer } from '../controller/health-server.js';
 import { JobInformer } from '../kube/job-informer.js';
 import { KubeEventRecorder } from '../kube/kube-events.js';
-import { KubeStatusWriter } from '../kube/kube-status-writer.js';
+import { KubeStatusPatcher } from '../kube/kube-status-patcher.js';
+import { StatusRecorder } from '../controller/status-recorder.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { JobSyncer } from '../controller/sync-job.js';
@@ -152,7 +153,12 @@ async function runController(settings: ControllerSettings): Promise<number> {
   const clock = systemClock;
   const timers = systemTimers;
   const metrics = new ControllerMetrics();
-  const statusWriter = new KubeStatusWriter(kubeConfig.makeApiClient(CustomObjectsApi));
+  const statusWriter = new StatusRecorder({
+    patcher: new KubeStatusPatcher(kubeConfig.makeApiClient(CustomObjectsApi)),
+    clock,
+    timers,
+    logger,
+  });
   const events = new KubeEventRecorder({
     api: kubeConfig.makeApiClient(CoreV1Api),
     clock,
@@ -247,8 +253,8 @@ async function runController(settings: ControllerSettings): Promise<number> {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  logger.info('shutting down: finishing reconciles in flight, releasing the lease');
-  await controller.stopFiring();
+  logger.info('shutting down: finishing reconciles in flight, writing status, releasing the lease');
+  await controller.stopFiring({ flushStatus: true });
   await elector.stop();
   await informer.stop();
   await shim?.close();

@@ -61,20 +61,30 @@ export class Controller {
     const { clock, timers, workers = 8 } = this.options;
     const queue = new WorkQueue({ clock, timers });
     this.queue = queue;
+    this.options.syncer.beginLeading(clock.now());
     for (const key of this.options.informer.keys()) queue.add(key);
     this.workers = Array.from({ length: workers }, () => this.work(queue));
   }
 
-  /** Stops firing at once: called when this replica loses its lease, and on shutdown. */
-  async stopFiring(): Promise<void> {
+  /**
+   * Stops firing at once: called when this replica loses its lease (statuses not yet written are
+   * dropped: the next leader rebuilds them from the world), and on shutdown while still leading
+   * (`flushStatus`: they are written first).
+   */
+  async stopFiring(options: { flushStatus?: boolean } = {}): Promise<void> {
     const queue = this.queue;
     if (queue === undefined) return;
     this.queue = undefined;
     this.options.armed?.cancelAll();
     queue.shutDown();
-    this.options.statusWriter.forgetAll();
     await Promise.all(this.workers);
     this.workers = [];
+    if (options.flushStatus === true) {
+      await this.options.statusWriter.flushAll().catch((error: unknown) =>
+        this.options.logger.warn('could not write every status before stopping', { error: String(error) }),
+      );
+    }
+    this.options.statusWriter.forgetAll();
   }
 
 

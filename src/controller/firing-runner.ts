@@ -1,8 +1,9 @@
-import type { LaunchedTask, PendingFiring, ScheduledEcsJob } from '../api/index.js';
-import { describeAwsError, isRetryableAwsError } from '../aws/aws-errors.js';
-import type { EcsTasks, LaunchFailure, RunTaskResult } from '../aws/ecs-tasks.js';
+import type { LaunchedTask, ScheduledEcsJob } from '../api/index.js';
+import { describeAwsError, isClientTokenConflict, isRetryableAwsError } from '../aws/aws-errors.js';
+import type { EcsTasks, LaunchFailure, RunTaskResult, TaggedTask } from '../aws/ecs-tasks.js';
 import { runTaskInput } from '../aws/run-task-input.js';
-import { startedByFor, taskTags } from '../aws/task-identity.js';
+import { startedByFor } from '../aws/task-identity.js';
+import { firingTasksOf, type FiringTasks } from './inherited-firing.js';
 import type { Logger } from 'winston';
 import type { Clock } from './clock.js';
 import { launchBatches, type LaunchBatch } from '../aws/launch-batches.js';
@@ -15,6 +16,18 @@ export class LostLeadershipError extends Error {
     super('lost leadership; the firing is left to the next leader');
     this.name = 'LostLeadershipError';
   }
+}
+
+/**
+ * A firing being carried out by this process: its nominal time and what it launches. Kept in memory
+ * only (a retry after a throttled call finishes the same plan); a process that dies leaves nothing
+ * behind but the tasks it launched, tagged with the firing, and its client tokens at ECS.
+ */
+export interface PendingFiring {
+  scheduleTime: string;
+  launchCount: number;
+  /** Active tasks of earlier firings are stopped first (concurrencyPolicy Replace). */
+  replace?: boolean;
 }
 
 export interface FiringOutcome {
@@ -48,6 +61,8 @@ export class FiringRunner {
     pending: PendingFiring;
     now: Date;
     recovering: boolean;
+    /** The firing's tasks already found at ECS (an inherited firing): no need to look again. */
+    found?: FiringTasks;
     active?: string[];
     /** Armed: send every batch prepared now, when this gate opens (see ArmedFirings). */
     release?: Promise<void>;
@@ -56,10 +71,11 @@ export class FiringRunner {
     const { ecs, leadership, metrics } = this.options;
     const cluster = job.spec.cluster ?? this.options.defaultCluster;
     const due = new Date(pending.scheduleTime);
-    const mine = recovering ? await this.tasksOfFiring(job, cluster, due) : { batches: new Map(), others: [] };
+    const mine: FiringTasks =
+      request.found ?? (recovering ? await this.tasksOfFiring(job, cluster, due) : { batches: new Map(), others: [] });
     if (recovering) {
       const { namespace, name } = job.metadata;
-      this.options.logger?.info('resuming a recorded firing', {
+      this.options.logger?.info('resuming an inherited firing', {
         namespace,
         name,
         scheduleTime: pending.scheduleTime,
@@ -98,8 +114,7 @@ export class FiringRunner {
       for (const outcome of await Promise.all(held)) {
         if ('error' in outcome) {
           if (isRetryableAwsError(outcome.error)) throw outcome.error;
-          metrics.launchFailures.inc(outcome.batch.count);
-          failures.push(describeAwsError(outcome.error));
+          this.recordError(job, outcome.batch, outcome.error, failures);
         } else {
           this.record(outcome.batch, outcome.result, tasks, failures);
         }
@@ -112,9 +127,7 @@ export class FiringRunner {
           this.record(batch, await send(batch), tasks, failures);
         } catch (error) {
           if (isRetryableAwsError(error)) throw error;
-          metrics.launchFailures.inc(batch.count);
-          failures.push(describeAwsError(error));
-          break;
+          if (this.recordError(job, batch, error, failures) === 'failed') break;
         }
       }
     }
@@ -125,6 +138,27 @@ export class FiringRunner {
     return { tasks, failure: `Launched ${tasks.length} of ${pending.launchCount} task(s): ${unique}` };
   }
 
+  /**
+   * A batch ECS refused. A client-token conflict means a predecessor launched this batch of this firing
+   * with other parameters (a different count: the queue drained, the spec changed): it launched, once,
+   * and is not launched again. Anything else is a failure the user must see.
+   */
+  private recordError(job: ScheduledEcsJob, batch: LaunchBatch, error: unknown, failures: string[]): 'launchedBefore' | 'failed' {
+    if (isClientTokenConflict(error)) {
+      const { namespace, name } = job.metadata;
+      this.options.logger?.warn('batch launched before with other parameters; not launched again', {
+        namespace,
+        name,
+        batch: batch.index,
+        error: describeAwsError(error),
+      });
+      return 'launchedBefore';
+    }
+    this.options.metrics.launchFailures.inc(batch.count);
+    failures.push(describeAwsError(error));
+    return 'failed';
+  }
+
   private record(batch: LaunchBatch, result: RunTaskResult, tasks: LaunchedTask[], failures: string[]): void {
     tasks.push(...result.tasks);
     failures.push(...result.failures.map(describeFailure));
@@ -133,33 +167,20 @@ export class FiringRunner {
   }
 
   /**
-   * The tasks this firing already launched, by batch, found by their tags among the job's active tasks;
-   * and the job's active tasks of other firings. This is the second guard against a double launch after
-   * a crash, beside the client tokens (which ECS keeps 24 hours): it holds on endpoints that ignore
-   * tokens, as moto does. Only active tasks can be listed by startedBy (it must be ListTasks' only
-   * filter), so a task of this firing that already stopped is left to its client token.
+   * The job's active tasks with their tags: where a firing's launched batches are found after a crash,
+   * beside the client tokens (which ECS keeps 24 hours). It holds on endpoints that ignore tokens, as
+   * moto does. Only active tasks can be listed by startedBy (it must be ListTasks' only filter), so a
+   * task that already stopped is left to its client token.
    */
-  private async tasksOfFiring(job: ScheduledEcsJob, cluster: string, due: Date) {
+  async activeTasks(job: ScheduledEcsJob, cluster: string): Promise<TaggedTask[]> {
     const { ecs } = this.options;
     const active = await ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(job.metadata.uid) });
-    const described = active.length === 0 ? [] : await ecs.describeTasks({ cluster, taskArns: active });
-    const batches = new Map<number, LaunchedTask[]>();
-    const others: string[] = [];
-    for (const task of described) {
-      const ofThisFiring =
-        task.tags[taskTags.uid] === job.metadata.uid && task.tags[taskTags.scheduleTime] === due.toISOString();
-      if (!ofThisFiring) {
-        others.push(task.taskArn);
-        continue;
-      }
-      const index = Number(task.tags[taskTags.batch]);
-      const launched: LaunchedTask = {
-        taskArn: task.taskArn,
-        ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }),
-      };
-      batches.set(index, [...(batches.get(index) ?? []), launched]);
-    }
-    return { batches, others };
+    return active.length === 0 ? [] : ecs.describeTasks({ cluster, taskArns: active });
+  }
+
+  /** The tasks the firing at `due` already launched, by batch, and the job's other active tasks. */
+  async tasksOfFiring(job: ScheduledEcsJob, cluster: string, due: Date): Promise<FiringTasks> {
+    return firingTasksOf(await this.activeTasks(job, cluster), job.metadata.uid, due);
   }
 }
 

@@ -8,11 +8,18 @@ export interface JobStatusWriter {
   writeStatus(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void>;
 }
 
-/** A status writer that remembers what it wrote until the cache shows it (see KubeStatusWriter). */
+/** Patches a job's status subresource from `from` to `to` (a merge patch of the difference). Throws when the write did not happen. */
+export interface StatusPatcher {
+  patchStatus(job: ScheduledEcsJob, from: ScheduledEcsJobStatus, to: ScheduledEcsJobStatus): Promise<void>;
+}
+
+/** A status writer that remembers what it wrote until the cache shows it (see StatusRecorder). */
 export interface OverlayStatusWriter extends JobStatusWriter {
   withLatestStatus(job: ScheduledEcsJob): ScheduledEcsJob;
   forget(uid: string): void;
   forgetAll(): void;
+  /** Writes what is recorded and not yet written, now. */
+  flushAll(): Promise<void>;
 }
 
 export interface JobEvent {

@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { maxRecordedTasks, type PendingFiring, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
+import { maxRecordedTasks, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
 import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
 import { startedByFor } from '../aws/task-identity.js';
@@ -7,7 +7,8 @@ import { findCondition, setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
 import { defaultStartingDeadlineSeconds, firingDecision } from './fire-times.js';
 import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
-import { FiringRunner, LostLeadershipError, type FiringOutcome } from './firing-runner.js';
+import { FiringRunner, LostLeadershipError, type FiringOutcome, type PendingFiring } from './firing-runner.js';
+import { firingTasksOf, interruptedFiring, type FiringTasks } from './inherited-firing.js';
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
 import { planLaunch, type LaunchPlan } from './launch-plan.js';
@@ -65,6 +66,15 @@ export class JobSyncer {
   private readonly armedNothing = new Map<string, number>();
   private readonly armLeadMs: number;
 
+  // Firings this process started and has not finished, by job UID: a retry (after a throttled call)
+  // finishes the same plan with the same client tokens.
+  private readonly pending = new Map<string, PendingFiring>();
+
+  // Firings due before this instant may have been started by another process (a predecessor that died,
+  // or this one before it lost its lease): their tasks are looked for by tag before anything launches.
+  // Until beginLeading() says otherwise, every firing is treated so.
+  private leadingSince = new Date(8.64e15);
+
   constructor(private readonly options: JobSyncerOptions) {
     this.firings = new FiringRunner(options);
     // A second: enough to list, plan, record and sign a burst of a few hundred firings on 2 cores (about
@@ -76,6 +86,17 @@ export class JobSyncer {
   forget(uid: string): void {
     this.quietlyHandled.delete(uid);
     this.armedNothing.delete(uid);
+    this.pending.delete(uid);
+  }
+
+  /**
+   * This replica leads from `now`: it fires from here on, and a firing due before `now` and not in its
+   * status is inherited (looked for at ECS first). What it remembered from an earlier term is dropped.
+   */
+  beginLeading(now: Date): void {
+    this.leadingSince = now;
+    this.pending.clear();
+    this.armedNothing.clear();
   }
 
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
@@ -90,8 +111,9 @@ export class JobSyncer {
     status.schedule = job.spec.schedule;
     status.resolvedSchedule = resolution.resolved;
 
-    if (status.pendingFiring !== undefined) {
-      return this.finishPending(job, status, status.pendingFiring, resolution.schedule, now);
+    const pending = this.pending.get(job.metadata.uid);
+    if (pending !== undefined) {
+      return this.finishPending(job, status, pending, resolution.schedule, now);
     }
 
     if (job.spec.suspended === true) {
@@ -161,9 +183,28 @@ export class JobSyncer {
         return this.failFiring(job, status, due, next, now, 'QueueNotFound', error.message);
       }
     }
-    const { plan, active } = await this.planFiring(job, desiredTaskCount(spec, messages));
+    const desired = desiredTaskCount(spec, messages);
+    // A firing due before this replica began leading may have been started by a predecessor: its tasks
+    // are found by tag and count as this firing's, and the plan counts only the other active tasks. A
+    // later-recorded firing the predecessor left half-done is finished first, then `due` (requeued).
+    let found: FiringTasks | undefined;
+    if (due < this.leadingSince) {
+      const tasks = await this.firings.activeTasks(job, this.clusterOf(job));
+      const handled = new Date(status.lastScheduleTime ?? metadata.creationTimestamp ?? 0);
+      const interrupted = interruptedFiring(tasks, metadata.uid, handled, due);
+      const deadline = Math.min(spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds, clientTokenLifetimeSeconds);
+      if (interrupted !== undefined && now.getTime() - interrupted.getTime() <= deadline * 1000) {
+        next = due;
+        due = interrupted;
+      }
+      found = firingTasksOf(tasks, metadata.uid, due);
+    }
+    const { plan, active } =
+      found === undefined
+        ? await this.planFiring(job, desired)
+        : { plan: planLaunch(spec.concurrencyPolicy ?? 'TopUp', desired, found.others.length), active: found.others };
 
-    if (plan.launchCount === 0) {
+    if (plan.launchCount === 0 && (found === undefined || found.batches.size === 0)) {
       this.options.metrics.fires.inc({ outcome: plan.reason });
       const message = nothingMessage(plan.reason, due, active.length, messages);
       const previous = this.quietlyHandled.get(metadata.uid);
@@ -182,16 +223,20 @@ export class JobSyncer {
       return this.wakeFor(job, next);
     }
 
-    // Record the plan before the first RunTask: if this process dies after launching, the next leader
-    // finds it and finishes this same plan with the same client tokens instead of planning anew.
+    // No status write before RunTask: the client tokens and the tasks' tags keep the firing to one
+    // launch if this process dies now (docs/controller.md, "Exactly once"), and a firing must not wait
+    // for an apiserver that may be down.
     const pending: PendingFiring = {
       scheduleTime: due.toISOString(),
       launchCount: plan.launchCount,
       ...(plan.replace && { replace: true }),
     };
-    status.pendingFiring = pending;
-    await this.options.statusWriter.writeStatus(job, status);
-    return this.runPending(job, status, pending, next, now, { recovering: false, active });
+    this.pending.set(metadata.uid, pending);
+    return this.runPending(job, status, pending, next, now, {
+      recovering: found !== undefined,
+      active,
+      ...(found !== undefined && { found }),
+    });
   }
 
   private async finishPending(
@@ -216,7 +261,7 @@ export class JobSyncer {
       clientTokenLifetimeSeconds,
     );
     if (now.getTime() - due.getTime() > deadline * 1000) {
-      delete status.pendingFiring;
+      this.pending.delete(job.metadata.uid);
       setNextRun(status, next);
       return this.failFiring(
         job,
@@ -238,7 +283,7 @@ export class JobSyncer {
     pending: PendingFiring,
     next: Date | null,
     now: Date,
-    context: { recovering: boolean; active?: string[] },
+    context: { recovering: boolean; active?: string[]; found?: FiringTasks },
   ): Promise<SyncDecision> {
     const outcome = await this.firings.run({ job, pending, now, ...context });
     return this.recordOutcome(job, status, pending, next, now, outcome);
@@ -254,7 +299,10 @@ export class JobSyncer {
     outcome: FiringOutcome,
   ): Promise<SyncDecision> {
     const due = new Date(pending.scheduleTime);
-    delete status.pendingFiring;
+    this.pending.delete(job.metadata.uid);
+    // A routine success records no Event (metrics count launches); the first launch of a job and the
+    // first success after a failure do: those are changes of state.
+    const newsworthy = job.status?.lastRun === undefined || lastFiringFailed(job);
     status.lastScheduleTime = due.toISOString();
     setNextRun(status, next);
     if (outcome.tasks.length > 0) {
@@ -263,11 +311,9 @@ export class JobSyncer {
     }
     if (outcome.failure === undefined) {
       status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
-      this.event(job, {
-        type: 'Normal',
-        reason: 'TasksLaunched',
-        message: `Launched ${outcome.tasks.length} task(s) for the firing at ${due.toISOString()}.`,
-      });
+      const message = `Launched ${outcome.tasks.length} task(s) for the firing at ${due.toISOString()}.`;
+      if (newsworthy) this.event(job, { type: 'Normal', reason: 'TasksLaunched', message });
+      else this.options.logger.debug(message, { namespace: job.metadata.namespace, name: job.metadata.name, reason: 'TasksLaunched' });
     } else {
       status.conditions = ready(status, now, job, 'False', 'LaunchFailed', outcome.failure);
       this.event(job, { type: 'Warning', reason: 'LaunchFailed', message: outcome.failure });
@@ -281,13 +327,17 @@ export class JobSyncer {
   private async planFiring(job: ScheduledEcsJob, desired: number): Promise<{ plan: LaunchPlan; active: string[] }> {
     const { spec, metadata } = job;
     const policy = spec.concurrencyPolicy ?? 'TopUp';
-    const cluster = spec.cluster ?? this.options.defaultCluster;
+    const cluster = this.clusterOf(job);
     // Allow launches whatever is active, and wanting nothing launches nothing: no ECS call for either.
     const active =
       desired > 0 && policy !== 'Allow'
         ? await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) })
         : [];
     return { plan: planLaunch(policy, desired, active.length), active };
+  }
+
+  private clusterOf(job: ScheduledEcsJob): string {
+    return job.spec.cluster ?? this.options.defaultCluster;
   }
 
   /** Whether firings of this job are armed ahead of their time. */
@@ -320,8 +370,8 @@ export class JobSyncer {
       return { requeueAt: due };
     }
     const pending: PendingFiring = { scheduleTime: due.toISOString(), launchCount: plan.launchCount };
-    status.pendingFiring = pending;
-    await this.options.statusWriter.writeStatus(job, status);
+    this.pending.set(metadata.uid, pending);
+    await this.writeIfChanged(job, status);
     const release = armed.arm({
       key: `${metadata.namespace}/${metadata.name}`,
       uid: metadata.uid,
@@ -367,7 +417,7 @@ export class JobSyncer {
     status: ScheduledEcsJobStatus,
     pending: PendingFiring,
   ): Promise<SyncDecision> {
-    delete status.pendingFiring;
+    this.pending.delete(job.metadata.uid);
     status.lastScheduleTime = pending.scheduleTime;
     this.options.metrics.fires.inc({ outcome: 'FiringCancelled' });
     this.event(job, {

@@ -23,15 +23,15 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     expect(decision.requeueAt?.toISOString()).to.equal(aSecondBefore.toISOString());
   });
 
-  it('records the plan ahead, sends nothing before the due instant, launches at it, once', async () => {
+  it('plans ahead without a status write of the plan, sends nothing before the due instant, launches at it, once', async () => {
     const { clock, syncer, ecs, statusWriter, handedBack } = armedSyncer();
     const decision = await syncer.sync(job({ taskCount: 12, maxCount: 12 }), halfASecondBefore);
     await settle();
     expect(decision.requeueAt).to.equal(undefined);
-    expect(statusWriter.last()?.pendingFiring?.launchCount).to.equal(12);
+    expect(statusWriter.last()?.lastScheduleTime, 'the firing is not recorded before it launches').to.equal(undefined);
     expect(ecs.runTaskCalls, 'nothing sent early').to.have.length(0);
 
-    // An echo of the intent write, reconciled before the due instant, must not launch it again.
+    // A sync before the due instant (an echo of a status write) must not launch it again.
     await syncer.sync(withStatus(job({ taskCount: 12, maxCount: 12 }), statusWriter.last()), clock.now());
     clock.advance(499);
     await settle();
@@ -42,14 +42,13 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([10, 2]);
     expect(ecs.launched()).to.have.length(12);
     const status = statusWriter.last();
-    expect(status?.pendingFiring).to.equal(undefined);
     expect(status?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(status?.lastRunTasks).to.have.length(12);
     expect(status?.nextRun).to.equal(secondFiring.toISOString());
     expect(handedBack).to.deep.equal(['default/sleeper-task']);
   });
 
-  it('suspended before its time: called off, nothing sent, the plan cleared', async () => {
+  it('suspended before its time: called off, nothing sent, the firing recorded as handled', async () => {
     let wanted = true;
     const { clock, syncer, ecs, statusWriter, events } = armedSyncer(() => wanted);
     await syncer.sync(job(), halfASecondBefore);
@@ -57,25 +56,25 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     clock.advance(500);
     await settle();
     expect(ecs.runTaskCalls).to.have.length(0);
-    expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(events.reasons()).to.deep.equal(['FiringCancelled']);
   });
 
-  it('lease lost before its time: nothing sent, the plan left for the next leader', async () => {
+  it('lease lost before its time: nothing sent, the firing left to the next leader', async () => {
     const { clock, syncer, ecs, statusWriter, leadership } = armedSyncer();
     await syncer.sync(job(), halfASecondBefore);
     leadership.leader = false;
     clock.advance(500);
     await settle();
     expect(ecs.runTaskCalls).to.have.length(0);
-    expect(statusWriter.last()?.pendingFiring?.scheduleTime).to.equal(firstFiring.toISOString());
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(undefined);
   });
 
-  it('a new leader finding a plan armed by a dead one waits for its time, then finishes it', async () => {
+  it('a new leader after one that armed the firing and died waits for its time, then fires it once', async () => {
     const first = armedSyncer();
     await first.syncer.sync(job(), halfASecondBefore);
     const recorded = withStatus(job(), first.statusWriter.last());
-    const second = syncerWithFakes({}, first.ecs);
+    const second = syncerWithFakes({}, first.ecs, undefined, new Date(firstFiring.getTime() - 300));
     const early = await second.syncer.sync(recorded, new Date(firstFiring.getTime() - 200));
     expect(early.requeueAt?.toISOString()).to.equal(firstFiring.toISOString());
     expect(first.ecs.runTaskCalls).to.have.length(0);
@@ -88,7 +87,7 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     const { syncer, statusWriter } = syncerWithFakes({ q: 5 }, undefined, { clock });
     const decision = await syncer.sync(job({ trigger: { type: 'sqs', queueName: 'q' } }), halfASecondBefore);
     expect(decision.requeueAt?.toISOString()).to.equal(firstFiring.toISOString());
-    expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(undefined);
   });
 });
 

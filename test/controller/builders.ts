@@ -35,6 +35,8 @@ export function syncerWithFakes(
   queueDepths: Record<string, number> = {},
   ecs = new FakeEcs(),
   arming?: { clock: FakeClock; stillWanted?: (firing: ArmedFiring) => boolean },
+  // When this syncer's replica began leading: firings due before it are inherited (looked for at ECS).
+  leadingSince: Date = created,
 ) {
   const statusWriter = new FakeStatusWriter();
   const events = new FakeEvents();
@@ -64,6 +66,7 @@ export function syncerWithFakes(
     schedulerName: 'ecs-scheduler',
     ...(arming && { armed, clock: arming.clock, onArmedDone: (key: string) => handedBack.push(key) }),
   });
+  syncer.beginLeading(leadingSince);
   return { syncer, ecs, statusWriter, events, leadership, queues, metrics, handedBack };
 }
 

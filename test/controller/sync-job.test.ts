@@ -227,7 +227,6 @@ describe('JobSyncer.sync', () => {
     expect(status?.lastRun).to.equal(justAfterFirstFiring.toISOString());
     expect(status?.lastRunTasks).to.have.length(2);
     expect(status?.nextRun).to.equal(secondFiring.toISOString());
-    expect(status?.pendingFiring).to.equal(undefined);
     expect(status?.observedGeneration).to.equal(1);
   });
 
@@ -283,74 +282,122 @@ describe('JobSyncer.sync', () => {
       thrown = error;
     }
     expect((thrown as Error | undefined)?.name).to.equal('ThrottlingException');
-    expect(statusWriter.last()?.pendingFiring?.launchCount).to.equal(2);
+    expect(statusWriter.writes, 'nothing written before or instead of the launch').to.deep.equal([]);
 
     await syncer.sync(withStatus(first, statusWriter.last()), new Date(justAfterFirstFiring.getTime() + 2000));
     expect(ecs.launched()).to.have.length(2);
     expect(ecs.runTaskCalls[0]?.clientToken).to.equal(ecs.runTaskCalls[1]?.clientToken);
-    expect(statusWriter.last()?.pendingFiring).to.equal(undefined);
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
   });
 
+  // A process that launches a firing and dies before its status is written: its outcome write fails.
   function crashAfterLaunch(launchCount: number) {
     const first = syncerWithFakes();
-    let writes = 0;
-    const write = first.statusWriter.writeStatus.bind(first.statusWriter);
-    // The intent write succeeds, the outcome write fails: the process "dies" with the plan recorded.
-    first.statusWriter.writeStatus = async (j, s) => {
-      if (++writes === 2) throw new Error('connection reset');
-      return write(j, s);
+    first.statusWriter.writeStatus = async () => {
+      throw new Error('process died');
     };
     const planned = job({ taskCount: launchCount, maxCount: launchCount });
     return { first, planned };
   }
+  const successorStart = new Date(justAfterFirstFiring.getTime() + 4000);
+  const successorSync = new Date(justAfterFirstFiring.getTime() + 5000);
 
-  it('crash after launch, before the status write: the next leader finds the tasks by tag', async () => {
+  it('crash after launch, before any status write: the next leader finds the tasks by tag', async () => {
     const { first, planned } = crashAfterLaunch(12);
     await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
     expect(first.ecs.launched()).to.have.length(12);
-    const recovered = withStatus(planned, first.statusWriter.last());
-    expect(recovered.status?.pendingFiring?.launchCount).to.equal(12);
 
-    const second = syncerWithFakes({}, first.ecs);
+    const second = syncerWithFakes({}, first.ecs, undefined, successorStart);
     const calls = first.ecs.runTaskCalls.length;
-    await second.syncer.sync(recovered, new Date(justAfterFirstFiring.getTime() + 5000));
+    await second.syncer.sync(planned, successorSync);
     expect(first.ecs.launched()).to.have.length(12);
     expect(first.ecs.runTaskCalls.length, 'no RunTask sent again').to.equal(calls);
+    expect(second.statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(second.statusWriter.last()?.lastRunTasks).to.have.length(12);
-    expect(second.statusWriter.last()?.pendingFiring).to.equal(undefined);
   });
 
-  it('crash after launch on an endpoint that drops tags: the client tokens prevent a second launch', async () => {
+  it('crash between batches: the next leader launches only the batches not found', async () => {
     const { first, planned } = crashAfterLaunch(12);
+    let sent = 0;
+    const runTask = first.ecs.runTask.bind(first.ecs);
+    first.ecs.runTask = async (input, options) => {
+      if (++sent === 2) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      return runTask(input, options);
+    };
     await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
-    for (const task of first.ecs.tasks) task.tags = {};
+    expect(first.ecs.launched()).to.have.length(10);
 
-    const second = syncerWithFakes({}, first.ecs);
-    await second.syncer.sync(withStatus(planned, first.statusWriter.last()), new Date(justAfterFirstFiring.getTime() + 5000));
+    first.ecs.runTask = runTask;
+    const second = syncerWithFakes({}, first.ecs, undefined, successorStart);
+    await second.syncer.sync(planned, successorSync);
     expect(first.ecs.launched()).to.have.length(12);
     expect(second.statusWriter.last()?.lastRunTasks).to.have.length(12);
   });
 
-  it('a recorded plan older than startingDeadlineSeconds is given up, not launched late', async () => {
-    const { first, planned } = crashAfterLaunch(1);
-    first.ecs.runTaskErrors.push(throttlingError());
-    await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
-    const second = syncerWithFakes({}, first.ecs);
-    await second.syncer.sync(withStatus(planned, first.statusWriter.last()), anHourAfterFirstFiring);
-    expect(first.ecs.launched()).to.have.length(0);
-    expect(second.events.reasons()).to.deep.equal(['MissedSchedule']);
+  it('a firing left half-done is finished first when the successor starts after the next one is due', async () => {
+    const { first } = crashAfterLaunch(12);
+    const allow = job({ taskCount: 12, maxCount: 12, concurrencyPolicy: 'Allow' });
+    let sent = 0;
+    const runTask = first.ecs.runTask.bind(first.ecs);
+    first.ecs.runTask = async (input, options) => {
+      if (++sent === 2) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      return runTask(input, options);
+    };
+    await first.syncer.sync(allow, justAfterFirstFiring).catch(() => undefined);
+    first.ecs.runTask = runTask;
+
+    const lateStart = new Date(secondFiring.getTime() + 500);
+    const second = syncerWithFakes({}, first.ecs, undefined, lateStart);
+    const decision = await second.syncer.sync(allow, new Date(secondFiring.getTime() + 1000));
+    const byFiring = (time: Date) => first.ecs.launched().filter((t) => t.tags['ecs-scheduler.io/schedule-time'] === time.toISOString());
+    expect(byFiring(firstFiring), 'the interrupted firing, finished').to.have.length(12);
+    expect(second.statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
+    expect(decision.requeueAt?.getTime()).to.be.at.most(secondFiring.getTime());
+
+    await second.syncer.sync(withStatus(allow, second.statusWriter.last()), new Date(secondFiring.getTime() + 1100));
+    expect(byFiring(secondFiring), 'then the due one').to.have.length(12);
   });
 
-  it('a recorded plan older than the 24 h of ECS client tokens is given up, whatever its deadline', async () => {
-    const { first, planned } = crashAfterLaunch(1);
-    planned.spec.startingDeadlineSeconds = 7 * 24 * 3600;
-    first.ecs.runTaskErrors.push(throttlingError());
+  it('crash after launch, the tasks already stopped: the client tokens prevent a second launch', async () => {
+    const { first, planned } = crashAfterLaunch(12);
     await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
-    const second = syncerWithFakes({}, first.ecs);
-    const pastTokens = new Date(firstFiring.getTime() + 24 * 3600_000 + 1000);
-    await second.syncer.sync(withStatus(planned, first.statusWriter.last()), pastTokens);
-    expect(first.ecs.launched()).to.have.length(0);
-    expect(second.events.reasons()).to.deep.equal(['MissedSchedule']);
+    for (const task of first.ecs.tasks) task.desiredStatus = 'STOPPED';
+
+    const second = syncerWithFakes({}, first.ecs, undefined, successorStart);
+    await second.syncer.sync(planned, successorSync);
+    expect(first.ecs.launched()).to.have.length(12);
+    expect(second.statusWriter.last()?.lastRunTasks).to.have.length(12);
+  });
+
+  it('a successor planning another count meets ECS client-token conflicts, not a second launch', async () => {
+    const { first, planned } = crashAfterLaunch(3);
+    await first.syncer.sync(planned, justAfterFirstFiring).catch(() => undefined);
+    for (const task of first.ecs.tasks) task.desiredStatus = 'STOPPED';
+
+    const second = syncerWithFakes({}, first.ecs, undefined, successorStart);
+    await second.syncer.sync({ ...planned, spec: { ...planned.spec, taskCount: 5, maxCount: 5 } }, successorSync);
+    expect(first.ecs.launched()).to.have.length(3);
+    const ready = second.statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.status).to.equal('True');
+  });
+
+  it('a firing retried past startingDeadlineSeconds is given up, not launched late', async () => {
+    const { syncer, ecs, events } = syncerWithFakes();
+    ecs.runTaskErrors.push(throttlingError());
+    await syncer.sync(job(), justAfterFirstFiring).catch(() => undefined);
+    await syncer.sync(job(), anHourAfterFirstFiring);
+    expect(ecs.launched()).to.have.length(0);
+    expect(events.reasons()).to.deep.equal(['MissedSchedule']);
+  });
+
+  it('a firing retried past the 24 h of ECS client tokens is given up, whatever its deadline', async () => {
+    const { syncer, ecs, events } = syncerWithFakes();
+    ecs.runTaskErrors.push(throttlingError());
+    const long = job({ startingDeadlineSeconds: 7 * 24 * 3600 });
+    await syncer.sync(long, justAfterFirstFiring).catch(() => undefined);
+    await syncer.sync(long, new Date(firstFiring.getTime() + 24 * 3600_000 + 1000));
+    expect(ecs.launched()).to.have.length(0);
+    expect(events.reasons()).to.deep.equal(['MissedSchedule']);
   });
 
   it('keeps a resolved ? while spec.schedule is unchanged', async () => {

@@ -11,7 +11,7 @@ export interface FakeTask {
 
 /**
  * An in-memory ECS that behaves as ECS does where the controller relies on it: client tokens make a
- * repeated RunTask return the first call's tasks; ListTasks filters by startedBy and desired status.
+ * repeated RunTask return the first call's tasks (and a ConflictException when the count differs); ListTasks filters by startedBy and desired status.
  * Every call is recorded for assertions.
  */
 export class FakeEcs implements EcsTasks {
@@ -22,7 +22,7 @@ export class FakeEcs implements EcsTasks {
   readonly runTaskErrors: Error[] = [];
   /** How many tasks of each RunTask call fail to place, with this reason. */
   placementFailure?: { perCall: number; reason: string };
-  private readonly byToken = new Map<string, RunTaskResult>();
+  private readonly byToken = new Map<string, { count: number; result: RunTaskResult }>();
   private next = 1;
 
   /** Adds a task as if an earlier firing had launched it. */
@@ -49,7 +49,11 @@ export class FakeEcs implements EcsTasks {
     if (error !== undefined) throw error;
     const token = input.clientToken;
     const earlier = token === undefined ? undefined : this.byToken.get(token);
-    if (earlier !== undefined) return earlier;
+    if (earlier !== undefined) {
+      // ECS: the same token with other parameters is a ConflictException, not a second launch.
+      if (earlier.count !== (input.count ?? 1)) throw conflictError(token ?? '');
+      return earlier.result;
+    }
     const failing = Math.min(input.count ?? 1, this.placementFailure?.perCall ?? 0);
     const result: RunTaskResult = { tasks: [], failures: [] };
     for (let i = 0; i < (input.count ?? 1) - failing; i++) {
@@ -62,7 +66,7 @@ export class FakeEcs implements EcsTasks {
       const failure: LaunchFailure = { reason: this.placementFailure?.reason ?? 'RESOURCE:MEMORY' };
       result.failures.push(failure);
     }
-    if (token !== undefined) this.byToken.set(token, result);
+    if (token !== undefined) this.byToken.set(token, { count: input.count ?? 1, result });
     return result;
   }
 
@@ -99,6 +103,15 @@ export function throttlingError(): Error {
 export function clientError(message: string): Error {
   return Object.assign(new Error(message), {
     name: 'ClientException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
+/** ECS's answer to a client token used before with other parameters. */
+export function conflictError(token: string): Error {
+  return Object.assign(new Error(`The client token ${token} was used with different parameters.`), {
+    name: 'ConflictException',
     $fault: 'client',
     $metadata: { httpStatusCode: 400 },
   });

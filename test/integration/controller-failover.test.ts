@@ -61,20 +61,22 @@ describe('controller crashes and failover', function () {
     // One last clean run to finish whatever was left pending.
     const last = startController(stack, { identity: 'crash-final', namespace, leaseName: 'crash-it', leaseDurationSeconds: 1 });
     running.push(last);
-    // A per-second job nearly always has its next firing armed and recorded: suspend it, then wait until
-    // what was recorded is finished (a firing already due) or called off (one not yet due).
+    // A per-second job nearly always has its next firing armed: suspend it, then wait until the last
+    // controller has seen that (an armed firing not yet due is called off) and written it.
     await delay(2000);
     await jobs.patchSpec('crashy', { suspended: true });
-    await waitFor('the last recorded firing to be finished or called off', async () => (await jobs.get('crashy')).status?.pendingFiring === undefined, {
-      timeoutMs: 15_000,
-    });
+    await waitFor('the last controller to record the suspension', async () => {
+      const ready = (await jobs.get('crashy')).status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.reason === 'Suspended';
+    }, { timeoutMs: 15_000 });
+    await delay(1000);
 
     const counts = tasksPerFiring(await tasksOfJob(stack, created.metadata.uid));
     const doubled = [...counts].filter(([, n]) => n !== 3);
-    const resumed = [...all, last].flatMap((c) => c.logLines()).filter((l) => l.message === 'resuming a recorded firing');
+    const resumed = [...all, last].flatMap((c) => c.logLines()).filter((l) => l.message === 'resuming an inherited firing');
     const afterLaunch = resumed.filter((l) => Number(l.batchesAlreadyLaunched) > 0).length;
     process.stdout.write(
-      `      ${kills} kills, ${counts.size} firings launched, ${resumed.length} recorded firings resumed ` +
+      `      ${kills} kills, ${counts.size} firings launched, ${resumed.length} inherited firings resumed ` +
         `(${afterLaunch} of them after their tasks had launched)\n`,
     );
     expect(doubled, 'firings that launched other than 3 tasks').to.deep.equal([]);
@@ -107,21 +109,23 @@ describe('controller crashes and failover', function () {
     running.push(dying);
     expect(await dying.process.exited, 'the failpoint exit code').to.equal(137);
     running.pop();
-    const pending = (await jobs.get('two-batches')).status?.pendingFiring;
-    expect(pending?.launchCount, 'the plan left recorded').to.equal(12);
-    const launchedBeforeDeath = (await tasksOfJob(stack, created.metadata.uid)).length;
+    const launched = await tasksOfJob(stack, created.metadata.uid);
+    const launchedBeforeDeath = launched.length;
+    const interrupted = launched[0]?.scheduleTime ?? '';
+    const recorded = (await jobs.get('two-batches')).status?.lastScheduleTime ?? '';
+    expect(recorded < interrupted, `the firing at ${interrupted} not recorded (${recorded})`).to.equal(true);
 
     const next = startController(stack, { identity: 'takes-over', namespace, leaseName: namespace, leaseDurationSeconds: 1 });
     running.push(next);
     // Handled once lastScheduleTime reaches it (the next firing may already be recorded by then).
     await waitFor('the recorded firing to be finished', async () => {
       const handled = (await jobs.get('two-batches')).status?.lastScheduleTime;
-      return handled !== undefined && handled >= (pending?.scheduleTime ?? '');
+      return handled !== undefined && handled >= interrupted;
     }, { timeoutMs: 15_000 });
     await jobs.patchSpec('two-batches', { suspended: true });
-    const ofThatFiring = (await tasksOfJob(stack, created.metadata.uid)).filter((t) => t.scheduleTime === pending?.scheduleTime);
+    const ofThatFiring = (await tasksOfJob(stack, created.metadata.uid)).filter((t) => t.scheduleTime === interrupted);
     expect(ofThatFiring, 'tasks of the interrupted firing').to.have.length(12);
-    const resumed = next.logLines().find((l) => l.message === 'resuming a recorded firing');
+    const resumed = next.logLines().find((l) => l.message === 'resuming an inherited firing');
     return { launchedBeforeDeath, resumed };
   }
 

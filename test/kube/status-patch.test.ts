@@ -3,13 +3,13 @@ import { statusMergePatch } from '../../src/kube/status-patch.js';
 import { setCondition } from '../../src/controller/conditions.js';
 
 describe('statusMergePatch', () => {
-  it('sets changed fields and nulls the ones that are gone (a cleared pendingFiring)', () => {
+  it('sets changed fields and nulls the ones that are gone (a cleared nextRun)', () => {
     const patch = statusMergePatch(
-      { lastScheduleTime: '2026-03-02T09:00:00Z', pendingFiring: { scheduleTime: '2026-03-02T09:05:00Z', launchCount: 2 } },
-      { lastScheduleTime: '2026-03-02T09:05:00Z', lastRun: '2026-03-02T09:05:00.1Z', pendingFiring: undefined },
+      { lastScheduleTime: '2026-03-02T09:00:00Z', nextRun: '2026-03-02T09:05:00Z' },
+      { lastScheduleTime: '2026-03-02T09:05:00Z', lastRun: '2026-03-02T09:05:00.1Z', nextRun: undefined },
     );
     expect(patch).to.deep.equal({
-      status: { lastScheduleTime: '2026-03-02T09:05:00Z', lastRun: '2026-03-02T09:05:00.1Z', pendingFiring: null },
+      status: { lastScheduleTime: '2026-03-02T09:05:00Z', lastRun: '2026-03-02T09:05:00.1Z', nextRun: null },
     });
   });
 });
