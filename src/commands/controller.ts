@@ -147,6 +147,10 @@ function failpoints(logger: winston.Logger): { afterRunTask?: () => void } {
   return { afterRunTask: () => process.exit(137) };
 }
 
+// Every AWS call has a deadline: a hung connection fails (and is retried as a network error) instead of
+// holding a firing, an armed RunTask included, forever. The SDK sets none by default.
+const awsClientSettings = { requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
+
 async function runController(settings: ControllerSettings): Promise<number> {
   const logger = processLogger(settings.logLevel, 'controller');
   const kubeConfig = loadKubeConfig(settings.kubeconfig);
@@ -193,8 +197,8 @@ async function runController(settings: ControllerSettings): Promise<number> {
   });
   const armed = new ArmedFirings({ clock, timers, leadership: elector, stillWanted: stillWantedIn(informer) });
   const syncer = new JobSyncer({
-    ecs: new EcsTaskClient(new ECSClient({})),
-    queues: new SqsQueueDepth(new SQSClient({})),
+    ecs: new EcsTaskClient(new ECSClient(awsClientSettings)),
+    queues: new SqsQueueDepth(new SQSClient(awsClientSettings)),
     statusWriter,
     events,
     leadership: elector,

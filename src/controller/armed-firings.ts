@@ -15,7 +15,8 @@ export class FiringCancelledError extends Error {
 export interface ArmedFiring {
   key: string;
   uid: string;
-  schedule: string;
+  /** metadata.generation of the spec it was planned from: any spec change calls it off. */
+  generation: number;
   scheduleTime: Date;
 }
 

@@ -17,6 +17,12 @@ export interface JobCache {
   keys(): string[];
 }
 
+// A key whose firing stopped because this replica was not leader at the time is looked at again after this.
+const lostLeadershipRetryMs = 1_000;
+// Every job is reconciled at least this often, whatever the informer says: a missed event, a dropped
+// key or a timer lost to a bug heals within this period.
+const resyncPeriodMs = 5 * 60_000;
+
 export interface ControllerOptions {
   informer: JobCache;
   syncer: JobSyncer;
@@ -40,6 +46,7 @@ export interface ControllerOptions {
 export class Controller {
   private queue: WorkQueue | undefined;
   private workers: Promise<void>[] = [];
+  private resyncTimer: unknown;
 
   constructor(private readonly options: ControllerOptions) {}
 
@@ -51,6 +58,7 @@ export class Controller {
       if (uid !== undefined) {
         this.options.syncer.forget(uid);
         this.options.statusWriter.forget(uid);
+        this.options.events.forget?.(uid);
       }
     },
   };
@@ -64,6 +72,15 @@ export class Controller {
     this.options.syncer.beginLeading(clock.now());
     for (const key of this.options.informer.keys()) queue.add(key);
     this.workers = Array.from({ length: workers }, () => this.work(queue));
+    this.scheduleResync(queue);
+  }
+
+  private scheduleResync(queue: WorkQueue): void {
+    this.resyncTimer = this.options.timers.setTimeout(() => {
+      if (this.queue !== queue) return;
+      for (const key of this.options.informer.keys()) queue.add(key);
+      this.scheduleResync(queue);
+    }, resyncPeriodMs);
   }
 
   /**
@@ -75,6 +92,7 @@ export class Controller {
     const queue = this.queue;
     if (queue === undefined) return;
     this.queue = undefined;
+    if (this.resyncTimer !== undefined) this.options.timers.clearTimeout(this.resyncTimer);
     this.options.armed?.cancelAll();
     queue.shutDown();
     await Promise.all(this.workers);
@@ -97,7 +115,10 @@ export class Controller {
         if (requeueAt !== undefined) queue.addAt(key, requeueAt);
       } catch (error) {
         if (error instanceof LostLeadershipError) {
+          // Leadership may come back without a transition (a stall past the renew deadline, then a
+          // renewal): the key must not be dropped. If it does not come back, stopFiring ends the queue.
           this.options.logger.warn('lost leadership mid-firing', { key });
+          queue.addAt(key, new Date(this.options.clock.now().getTime() + lostLeadershipRetryMs));
         } else {
           this.options.metrics.reconcileErrors.inc();
           const delayMs = queue.addRateLimited(key);
@@ -139,10 +160,18 @@ export class Controller {
   }
 }
 
-/** Whether an armed firing is still wanted by the job in the cache: same UID and schedule, not suspended. */
-export function stillWantedIn(cache: JobCache): (firing: { key: string; uid: string; schedule: string }) => boolean {
+/**
+ * Whether an armed firing is still wanted by the job in the cache: same UID, the spec it was planned from
+ * (any change of spec, taskDefinition, timezone, overrides as much as schedule, bumps the generation),
+ * not suspended.
+ */
+export function stillWantedIn(cache: JobCache): (firing: { key: string; uid: string; generation: number }) => boolean {
   return (firing) => {
-    const object = cache.get(firing.key) as { metadata?: { uid?: string }; spec?: { schedule?: string; suspended?: boolean } } | undefined;
-    return object?.metadata?.uid === firing.uid && object.spec?.schedule === firing.schedule && object.spec.suspended !== true;
+    const object = cache.get(firing.key) as { metadata?: { uid?: string; generation?: number }; spec?: { suspended?: boolean } } | undefined;
+    return (
+      object?.metadata?.uid === firing.uid &&
+      (object.metadata.generation ?? 0) === firing.generation &&
+      object.spec?.suspended !== true
+    );
   };
 }

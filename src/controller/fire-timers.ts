@@ -29,11 +29,13 @@ export class FireTimers {
     const entry = { at: at.getTime(), key, seq: ++this.seq };
     this.current.set(key, entry);
     this.push(entry);
+    this.compactIfStale();
     this.arm();
   }
 
   cancel(key: string): void {
     this.current.delete(key);
+    this.compactIfStale();
   }
 
   cancelAll(): void {
@@ -45,6 +47,19 @@ export class FireTimers {
 
   get size(): number {
     return this.current.size;
+  }
+
+  /** Entries held, live or replaced or cancelled: bounded by twice the live ones (plus a little). */
+  get heapSize(): number {
+    return this.heap.length;
+  }
+
+  // Replaced and cancelled entries are dropped lazily when they reach the top, which for a deleted job
+  // can be years away: once they outnumber the live ones, the heap is rebuilt from the live ones.
+  private compactIfStale(): void {
+    if (this.heap.length <= 2 * this.current.size + 64) return;
+    this.heap.length = 0;
+    for (const entry of this.current.values()) this.push(entry);
   }
 
   private wake(): void {

@@ -31,6 +31,8 @@ export interface JobEvent {
 /** Records Kubernetes Events about a job; best effort, never throws. */
 export interface EventRecorder {
   record(job: ScheduledEcsJob, event: JobEvent): void;
+  /** Forgets what it keeps of a deleted job. */
+  forget?(uid: string): void;
 }
 
 /** Whether this replica may fire now; false the moment it loses its lease. */

@@ -375,7 +375,7 @@ export class JobSyncer {
     const release = armed.arm({
       key: `${metadata.namespace}/${metadata.name}`,
       uid: metadata.uid,
-      schedule: spec.schedule,
+      generation: metadata.generation ?? 0,
       scheduleTime: due,
     });
     void this.completeArmed(job, status, pending, release);

@@ -40,9 +40,23 @@ export class JobInformer {
         : await api.listNamespacedCustomObject({ group, version, plural, namespace })) as KubernetesListObject<KubernetesObject>;
     this.informer = makeInformer<KubernetesObject>(options.kubeConfig, path, list);
     const key = (o: KubernetesObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
-    this.informer.on('add', (o) => handlers.changed(key(o)));
-    this.informer.on('update', (o) => handlers.changed(key(o)));
-    this.informer.on('delete', (o) => handlers.deleted(key(o), o.metadata?.uid));
+    // What the controller reacts to: the object's identity, spec (generation) and metadata. An update
+    // that changes only status, as the echo of the controller's own status write does, changes none.
+    const seen = new Map<string, string>();
+    const changed = (o: KubernetesObject) => {
+      const k = key(o);
+      const m = o.metadata;
+      const signature = JSON.stringify([m?.uid, m?.generation, m?.deletionTimestamp, m?.labels, m?.annotations]);
+      if (seen.get(k) === signature) return;
+      seen.set(k, signature);
+      handlers.changed(k);
+    };
+    this.informer.on('add', changed);
+    this.informer.on('update', changed);
+    this.informer.on('delete', (o) => {
+      seen.delete(key(o));
+      handlers.deleted(key(o), o.metadata?.uid);
+    });
     this.informer.on('connect', () => {
       this.synced = true;
     });

@@ -1,5 +1,6 @@
 import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { describeKubeError } from './kube-errors.js';
+import { timeoutOptions } from './request-timeout.js';
 import type { Logger } from 'winston';
 import type { Clock, TimerApi } from '../controller/clock.js';
 import type { Leadership } from '../controller/ports.js';
@@ -17,6 +18,12 @@ export interface LeaderElectionOptions {
   /** The leader stops firing when it could not renew for this long: well before the lease expires. */
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /**
+   * How long past the renew deadline a leader goes on firing while the apiserver cannot be reached at all
+   * (refused, timed out, 5xx): no replica can take the lease then, and the client tokens keep a firing to
+   * one launch even if one did (docs/controller.md, "Outages"). 0 turns this off.
+   */
+  outageGraceMs?: number;
   onStartedLeading(): void;
   onStoppedLeading(): void;
 }
@@ -31,21 +38,44 @@ export interface LeaderElectionOptions {
 export class LeaderElector implements Leadership {
   private leading = false;
   private lastRenewMs = 0;
+  // When the last attempt found the apiserver unreachable; undefined once it answers again.
+  private unreachableSinceMs: number | undefined;
+  private lastAttemptMs = 0;
   private observed: { holder: string; renewTime: string; atMs: number } | undefined;
   private timer: unknown;
   private stopped = false;
   private readonly leaseDurationMs: number;
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
+  private readonly outageGraceMs: number;
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
+    this.outageGraceMs = options.outageGraceMs ?? 60_000;
   }
 
+  /**
+   * Leader while the last renewal is younger than the renew deadline; or, through an apiserver outage,
+   * younger than the deadline plus the outage grace, as long as this replica keeps trying (a process
+   * that was frozen and has not tried since is not leader until it renews).
+   */
   isLeader(): boolean {
-    return this.leading && this.options.clock.now().getTime() - this.lastRenewMs < this.renewDeadlineMs;
+    if (!this.leading) return false;
+    const now = this.options.clock.now().getTime();
+    const sinceRenew = now - this.lastRenewMs;
+    if (sinceRenew < this.renewDeadlineMs) return true;
+    return this.inOutage(now) && sinceRenew < this.renewDeadlineMs + this.outageGraceMs;
+  }
+
+  // A Lease call that hangs fails within a retry period, so the next attempt is on time.
+  private get callTimeoutMs(): number {
+    return Math.max(1000, this.retryPeriodMs);
+  }
+
+  private inOutage(now: number): boolean {
+    return this.unreachableSinceMs !== undefined && now - this.lastAttemptMs < 2 * this.retryPeriodMs;
   }
 
   start(): void {
@@ -75,17 +105,22 @@ export class LeaderElector implements Leadership {
 
   private async tick(): Promise<void> {
     let renewed = false;
+    let unreachable = false;
     try {
       renewed = await this.tryAcquireOrRenew();
     } catch (error) {
-      this.options.logger.warn('lease update failed', { error: describeKubeError(error) });
+      unreachable = isUnreachable(error);
+      this.options.logger.warn('lease update failed', { error: describeKubeError(error), unreachable });
     }
     if (this.stopped) return;
     const now = this.options.clock.now().getTime();
+    this.lastAttemptMs = now;
+    if (unreachable) this.unreachableSinceMs ??= now;
+    else this.unreachableSinceMs = undefined;
     if (renewed) {
       this.lastRenewMs = now;
       if (!this.leading) this.setLeading(true);
-    } else if (this.leading && now - this.lastRenewMs >= this.renewDeadlineMs) {
+    } else if (this.leading && !this.isLeader()) {
       this.setLeading(false);
     }
     this.timer = this.options.timers.setTimeout(() => void this.tick(), this.retryPeriodMs);
@@ -112,7 +147,7 @@ export class LeaderElector implements Leadership {
       leaseTransitions: 0,
     };
     if (lease === undefined) {
-      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } });
+      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } }, timeoutOptions(this.callTimeoutMs));
       return true;
     }
     const holder = lease.spec?.holderIdentity ?? '';
@@ -131,18 +166,28 @@ export class LeaderElector implements Leadership {
       leaseTransitions: (lease.spec?.leaseTransitions ?? 0) + (mine ? 0 : 1),
     };
     // replace carries the resourceVersion we read: if another replica wrote in between, this fails.
-    await api.replaceNamespacedLease({ name, namespace, body: lease });
+    await api.replaceNamespacedLease({ name, namespace, body: lease }, timeoutOptions(this.callTimeoutMs));
     return true;
   }
 
   private async read(): Promise<V1Lease | undefined> {
     try {
-      return await this.options.api.readNamespacedLease({ name: this.options.name, namespace: this.options.namespace });
+      return await this.options.api.readNamespacedLease(
+        { name: this.options.name, namespace: this.options.namespace },
+        timeoutOptions(this.callTimeoutMs),
+      );
     } catch (error) {
       if ((error as { code?: number }).code === 404) return undefined;
       throw error;
     }
   }
+}
+
+/** True when the apiserver did not answer, or answered that it cannot serve (5xx, 429): an outage. */
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'number') return true; // no HTTP answer: refused, reset, timed out
+  return code >= 500 || code === 429;
 }
 
 /** A MicroTime from what the client hands back: it deserializes MicroTime fields as plain strings. */

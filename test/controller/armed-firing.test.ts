@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ArmedFirings } from '../../src/controller/armed-firings.js';
+import { stillWantedIn } from '../../src/controller/controller.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { firstFiring, job, secondFiring, syncerWithFakes, withStatus } from './builders.js';
 
@@ -95,7 +96,7 @@ describe('ArmedFirings', () => {
   it('finishing one firing does not disarm the next one of the same job', async () => {
     const clock = new FakeClock(halfASecondBefore);
     const armed = new ArmedFirings({ clock, timers: clock, leadership: { isLeader: () => true }, stillWanted: () => true });
-    const firing = { key: 'default/every-second', uid: 'u', schedule: '*' };
+    const firing = { key: 'default/every-second', uid: 'u', generation: 1 };
     const first = armed.arm({ ...firing, scheduleTime: firstFiring });
     clock.advance(500);
     await first;
@@ -108,5 +109,19 @@ describe('ArmedFirings', () => {
     clock.advance(1000);
     await settle();
     expect(opened).to.equal(true);
+  });
+});
+
+describe('stillWantedIn', () => {
+  const cached = (generation: number, suspended = false) => ({
+    get: () => ({ metadata: { uid: 'u', generation }, spec: { schedule: '*', suspended } }),
+    keys: () => ['default/j'],
+  });
+  const firing = { key: 'default/j', uid: 'u', generation: 3 };
+
+  it('calls an armed firing off on any spec change, not only the schedule (a new taskDefinition)', () => {
+    expect(stillWantedIn(cached(3))(firing)).to.equal(true);
+    expect(stillWantedIn(cached(4))(firing), 'edited after arming').to.equal(false);
+    expect(stillWantedIn(cached(3, true))(firing), 'suspended').to.equal(false);
   });
 });

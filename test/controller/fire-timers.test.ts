@@ -82,3 +82,16 @@ describe('FireTimers', () => {
     expect(due).to.deep.equal([{ key: 'late', at: 10_000 }]);
   });
 });
+
+describe('FireTimers memory', () => {
+  it('does not keep cancelled or replaced entries until their time (a deleted yearly job)', () => {
+    const clock = new FakeClock(new Date('2026-03-02T09:00:00Z'));
+    const timers = new FireTimers({ clock, timers: clock, onDue: () => undefined });
+    const nextYear = new Date('2027-03-02T09:00:00Z');
+    for (let i = 0; i < 1000; i++) timers.schedule(`job-${i}`, nextYear);
+    for (let i = 0; i < 1000; i++) timers.schedule(`job-${i}`, new Date(nextYear.getTime() + 1000));
+    for (let i = 0; i < 990; i++) timers.cancel(`job-${i}`);
+    expect(timers.size).to.equal(10);
+    expect(timers.heapSize).to.be.at.most(2 * 10 + 64);
+  });
+});

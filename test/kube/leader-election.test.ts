@@ -7,7 +7,9 @@ import { FakeLeaseApi } from '../fakes/fake-lease-api.js';
 const start = new Date('2026-03-02T09:00:00Z');
 const logger = winston.createLogger({ silent: true });
 
-function replica(api: FakeLeaseApi, clock: FakeClock, identity: string) {
+// Lease mechanics are tested with no outage grace (a replica cut off stops at its renew deadline);
+// the grace has tests of its own below.
+function replica(api: FakeLeaseApi, clock: FakeClock, identity: string, outageGraceMs = 0) {
   const transitions: string[] = [];
   const state = { alive: true };
   const elector = new LeaderElector({
@@ -21,6 +23,7 @@ function replica(api: FakeLeaseApi, clock: FakeClock, identity: string) {
     leaseDurationMs: 15_000,
     renewDeadlineMs: 10_000,
     retryPeriodMs: 2_000,
+    outageGraceMs,
     onStartedLeading: () => transitions.push('started'),
     onStoppedLeading: () => transitions.push('stopped'),
   });
@@ -99,5 +102,56 @@ describe('LeaderElector', () => {
     await a.elector.stop();
     await run(clock, 2_500);
     expect(api.holder).to.equal('b');
+  });
+
+  it('through an apiserver outage the leader fires on for the grace, then stops; nobody takes over meanwhile', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a', 60_000);
+    const b = replica(api, clock, 'b', 60_000);
+    a.elector.start();
+    await run(clock, 500);
+    b.elector.start();
+    await run(clock, 1_000);
+    api.failing = true; // the apiserver refuses everyone
+    await run(clock, 30_000);
+    expect(a.elector.isLeader(), 'past the renew deadline, within the grace').to.equal(true);
+    expect(b.elector.isLeader()).to.equal(false);
+    await run(clock, 45_000);
+    expect(a.elector.isLeader(), 'past the grace').to.equal(false);
+    expect(a.transitions).to.deep.equal(['started', 'stopped']);
+    api.failing = false;
+    await run(clock, 20_000);
+    expect([a.elector.isLeader(), b.elector.isLeader()].filter(Boolean), 'one leader after the outage').to.have.length(1);
+  });
+
+  it('a leader frozen past its renew deadline is not leader when it wakes, until it renews; then leads on', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a', 60_000);
+    a.elector.start();
+    await run(clock, 1_000);
+    clock.advance(12_000); // SIGSTOP: no tick ran, no promise settled
+    expect(a.elector.isLeader(), 'frozen past the renew deadline').to.equal(false);
+    await run(clock, 2_500);
+    expect(a.elector.isLeader(), 'renewed, nobody took the lease').to.equal(true);
+  });
+
+  it('a leader cut off from the apiserver while a follower took the lease stops as soon as it sees that', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a', 60_000);
+    const b = replica(api, clock, 'b', 60_000);
+    a.elector.start();
+    await run(clock, 500);
+    b.elector.start();
+    await run(clock, 1_000);
+    a.state.alive = false; // its calls fail; to it, an outage
+    await run(clock, 20_000);
+    expect(api.holder).to.equal('b');
+    a.state.alive = true;
+    await run(clock, 2_500);
+    expect(a.elector.isLeader()).to.equal(false);
+    expect(a.transitions).to.deep.equal(['started', 'stopped']);
   });
 });
