@@ -80,8 +80,10 @@ describe('controller crashes and failover', function () {
         `(${afterLaunch} of them after their tasks had launched)\n`,
     );
     expect(doubled, 'firings that launched other than 3 tasks').to.deep.equal([]);
-    // Each process spends its first second or two starting and waiting out its predecessor's lease.
-    expect(counts.size, 'firings that launched').to.be.at.least(kills / 2);
+    // Each process spends its first second or two starting and waiting out its predecessor's lease, and
+    // its first firing is often the predecessor's last one, unrecorded (statuses are written a second
+    // late): found by tag and recorded, not launched. Liveness, not speed, is what this asserts.
+    expect(counts.size, 'firings that launched').to.be.at.least(kills / 3);
   });
 
   /**
