@@ -36,7 +36,7 @@
 // --outage-seconds N freezes the kube-apiserver (SIGSTOP) 10 s into the window for N seconds, then
 // SIGCONT, and reports the firings due during the outage.
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md.
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -50,7 +50,8 @@ import { withPooledAgent } from '../src/kube/load-kube-config.js';
 import { parseSchedule, resolveRandomFields } from '../src/schedule/index.js';
 import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
-import type { ChildMessage, ParentMessage, RunTaskArrival } from './local-ecs-server.js';
+import type { RunTaskArrival } from './local-ecs-server.js';
+import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const namespace = 'bench-fire-e2e';
@@ -229,48 +230,6 @@ const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b
 
 // ---------------------------------------------------------------- the local ECS (a child process)
 
-type ServerReport = Extract<ChildMessage, { type: 'report' }>;
-
-interface LocalEcsChild {
-  url: string;
-  pid: number;
-  report(): Promise<ServerReport>;
-  stop(): void;
-}
-
-/** Starts bench/local-ecs-server.ts in a child process (as bench/fire.ts does) and waits until it listens. */
-async function startLocalEcsChild(taskSeconds: number): Promise<LocalEcsChild> {
-  const child: ChildProcess = fork(new URL('./local-ecs-server.ts', import.meta.url), ['--task-seconds', String(taskSeconds)], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T extends ChildMessage['type']>(type: T) =>
-    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
-      const onMessage = (message: ChildMessage) => {
-        if (message.type !== type) return;
-        child.off('exit', onExit);
-        child.off('message', onMessage);
-        resolve(message as Extract<ChildMessage, { type: T }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`local ECS exited (code ${code}) before sending ${type}`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const { url } = await next('listening');
-  return {
-    url,
-    pid: child.pid ?? Number.NaN,
-    report: () => {
-      const reply = next('report');
-      child.send({ type: 'report' } satisfies ParentMessage);
-      return reply;
-    },
-    stop: () => {
-      if (child.connected) child.disconnect();
-      child.kill();
-    },
-  };
-}
 
 // ---------------------------------------------------------------- set-up through the apiserver
 

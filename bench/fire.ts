@@ -14,7 +14,6 @@
 // Targets (from the issue): never early; p99 lateness under 50 ms; memory under 200 MB.
 // CPU and memory are this process's alone: the local ECS runs in its own process. They include the
 // in-memory fakes and the sampler, which are small beside the controller.
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -42,7 +41,8 @@ import type { OverlayStatusWriter } from '../src/controller/ports.js';
 import { ControllerMetrics } from '../src/controller/metrics.js';
 import { JobSyncer } from '../src/controller/sync-job.js';
 import { parseSchedule, resolveRandomFields } from '../src/schedule/index.js';
-import type { ChildMessage, ParentMessage, RunTaskArrival } from './local-ecs-server.js';
+import type { RunTaskArrival } from './local-ecs-server.js';
+import { startLocalEcsChild, type ServerReport } from './local-ecs-child.js';
 
 // A full GC on demand (without starting node with --expose-gc), to measure the live heap before and after.
 setFlagsFromString('--expose-gc');
@@ -198,43 +198,6 @@ class MemoryStatusWriter implements OverlayStatusWriter {
   }
 }
 
-type ServerReport = Extract<ChildMessage, { type: 'report' }>;
-
-interface LocalEcsChild {
-  url: string;
-  report(): Promise<ServerReport>;
-  stop(): void;
-}
-
-/** Starts bench/local-ecs-server.ts in a child process and waits until it listens. */
-async function startLocalEcsChild(taskSeconds: number): Promise<LocalEcsChild> {
-  const child: ChildProcess = fork(new URL('./local-ecs-server.ts', import.meta.url), ['--task-seconds', String(taskSeconds)], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T extends ChildMessage['type']>(type: T) =>
-    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
-      const onMessage = (message: ChildMessage) => {
-        if (message.type !== type) return;
-        child.off('exit', onExit);
-        child.off('message', onMessage);
-        resolve(message as Extract<ChildMessage, { type: T }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`local ECS exited (code ${code}) before sending ${type}`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const { url } = await next('listening');
-  return {
-    url,
-    report: () => {
-      const reply = next('report');
-      child.send({ type: 'report' } satisfies ParentMessage);
-      return reply;
-    },
-    stop: () => child.disconnect(),
-  };
-}
 
 /** Peak RSS and heap of this process, sampled every 500 ms, and the event loop's delay. */
 class ResourceSampler {
