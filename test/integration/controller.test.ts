@@ -25,6 +25,11 @@ describe('controller against kube-apiserver and moto', function () {
     await ensureNamespace(stack.kubeConfig, namespace);
     jobs = new Jobs(stack.kubeConfig, namespace);
     controller = startController(stack, { identity: 'solo', namespace, leaseName: 'controller-it' });
+    // Timing is measured from the first firing: it must not fall before the controller leads (a process
+    // started under tsx on a loaded machine takes a few seconds).
+    await waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), {
+      timeoutMs: 30_000,
+    });
   });
 
   afterEach(function () {
