@@ -251,8 +251,8 @@ export class JobSyncer {
     const next = schedule.nextFireTime(now);
     const due = new Date(pending.scheduleTime);
     if (now < due) {
-      // Armed by a process that stopped before the firing's time: nothing of it went out yet. Never
-      // early: wait for its time, unless the job was suspended meanwhile.
+      // Armed here, then its gate was called off before the firing's time (leadership lapsed for a
+      // moment): nothing of it went out yet. Never early: wait for its time, unless suspended meanwhile.
       if (job.spec.suspended === true) return this.cancelPending(job, status, pending);
       return { requeueAt: due };
     }
