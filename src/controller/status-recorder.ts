@@ -43,7 +43,6 @@ export class StatusRecorder implements OverlayStatusWriter {
   private readonly flushDelayMs: number;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
-  private stopped = false;
 
   constructor(private readonly options: StatusRecorderOptions) {
     this.flushDelayMs = options.flushDelayMs ?? defaultFlushDelayMs;
@@ -78,7 +77,7 @@ export class StatusRecorder implements OverlayStatusWriter {
     return { ...job, status: structuredClone(entry.wanted) };
   }
 
-  /** Statuses recorded and not yet written (for metrics and tests). */
+  /** How many jobs have a status recorded and not yet written. */
   get backlog(): number {
     let n = 0;
     for (const entry of this.entries.values()) if (!this.settled(entry)) n++;
@@ -107,18 +106,12 @@ export class StatusRecorder implements OverlayStatusWriter {
     );
   }
 
-  /** Stops writing: pending statuses are dropped at shutdown after flushAll. */
-  stop(): void {
-    this.stopped = true;
-    this.forgetAll();
-  }
-
   private settled(entry: Entry): boolean {
     return entry.inFlight === undefined && sameStatus(entry.wanted, entry.written);
   }
 
   private schedule(entry: Entry, delayMs: number): void {
-    if (entry.timer !== undefined || entry.inFlight !== undefined || this.stopped) return;
+    if (entry.timer !== undefined || entry.inFlight !== undefined) return;
     entry.timer = this.options.timers.setTimeout(() => {
       entry.timer = undefined;
       void this.flush(entry);

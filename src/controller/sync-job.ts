@@ -192,8 +192,7 @@ export class JobSyncer {
       const tasks = await this.firings.activeTasks(job, this.clusterOf(job));
       const handled = new Date(status.lastScheduleTime ?? metadata.creationTimestamp ?? 0);
       const interrupted = interruptedFiring(tasks, metadata.uid, handled, due);
-      const deadline = Math.min(spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds, clientTokenLifetimeSeconds);
-      if (interrupted !== undefined && now.getTime() - interrupted.getTime() <= deadline * 1000) {
+      if (interrupted !== undefined && now.getTime() - interrupted.getTime() <= resumableSeconds(job) * 1000) {
         next = due;
         due = interrupted;
       }
@@ -256,11 +255,7 @@ export class JobSyncer {
       if (job.spec.suspended === true) return this.cancelPending(job, status, pending);
       return { requeueAt: due };
     }
-    const deadline = Math.min(
-      job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds,
-      clientTokenLifetimeSeconds,
-    );
-    if (now.getTime() - due.getTime() > deadline * 1000) {
+    if (now.getTime() - due.getTime() > resumableSeconds(job) * 1000) {
       this.pending.delete(job.metadata.uid);
       setNextRun(status, next);
       return this.failFiring(
@@ -487,4 +482,12 @@ export class JobSyncer {
     const log = event.type === 'Warning' ? 'warn' : 'info';
     this.options.logger[log](event.message, { namespace, name, reason: event.reason });
   }
+}
+
+/**
+ * How long after its nominal time a started firing may still be finished: its startingDeadlineSeconds,
+ * and never past the 24 hours ECS keeps client tokens (after that a resumed batch would launch again).
+ */
+function resumableSeconds(job: ScheduledEcsJob): number {
+  return Math.min(job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds, clientTokenLifetimeSeconds);
 }
