@@ -4,6 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import winston from 'winston';
+import { awsClientSettings } from '../aws/client-settings.js';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
 import { systemClock, systemTimers } from '../controller/clock.js';
@@ -147,10 +148,6 @@ function failpoints(logger: winston.Logger): { afterRunTask?: () => void } {
   return { afterRunTask: () => process.exit(137) };
 }
 
-// Every AWS call has a deadline: a hung connection fails (and is retried as a network error) instead of
-// holding a firing, an armed RunTask included, forever. The SDK sets none by default.
-const awsClientSettings = { requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
-
 async function runController(settings: ControllerSettings): Promise<number> {
   const logger = processLogger(settings.logLevel, 'controller');
   const kubeConfig = loadKubeConfig(settings.kubeconfig);
@@ -197,8 +194,8 @@ async function runController(settings: ControllerSettings): Promise<number> {
   });
   const armed = new ArmedFirings({ clock, timers, leadership: elector, stillWanted: stillWantedIn(informer) });
   const syncer = new JobSyncer({
-    ecs: new EcsTaskClient(new ECSClient(awsClientSettings)),
-    queues: new SqsQueueDepth(new SQSClient(awsClientSettings)),
+    ecs: new EcsTaskClient(new ECSClient(awsClientSettings())),
+    queues: new SqsQueueDepth(new SQSClient(awsClientSettings())),
     statusWriter,
     events,
     leadership: elector,
