@@ -6,18 +6,23 @@ import {
   type RunTaskCommandInput,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import type { EcsTasks, RunTaskResult, TaggedTask } from './ecs-tasks.js';
-import { RequestGate } from './request-gate.js';
+import type { EcsTasks, RunTaskOptions, RunTaskResult, TaggedTask } from './ecs-tasks.js';
+import type { EcsRateLimiter } from './ecs-rate-limiter.js';
+import { RequestPacer } from './request-pacer.js';
 
 // DescribeTasks takes at most 100 tasks per call.
 const describeBatch = 100;
 
-/** EcsTasks over the AWS SDK v3 ECS client. */
+/** EcsTasks over the AWS SDK v3 ECS client, its calls paced to ECS's request quotas. */
 export class EcsTaskClient implements EcsTasks {
-  private readonly gate = new RequestGate();
+  private readonly pacer: RequestPacer;
 
-  constructor(private readonly ecs: ECSClient) {
-    this.gate.install(ecs);
+  constructor(
+    private readonly ecs: ECSClient,
+    limiter?: EcsRateLimiter,
+  ) {
+    this.pacer = new RequestPacer(limiter);
+    this.pacer.install(ecs);
   }
 
   // "When you specify startedBy as the filter, it must be the only filter that you use" (ListTasks): so
@@ -52,8 +57,13 @@ export class EcsTaskClient implements EcsTasks {
     return described;
   }
 
-  async runTask(input: RunTaskCommandInput, options: { release?: Promise<void> } = {}): Promise<RunTaskResult> {
-    if (options.release !== undefined) this.gate.hold(input, options.release);
+  async runTask(input: RunTaskCommandInput, options: RunTaskOptions = {}): Promise<RunTaskResult> {
+    if (options.release !== undefined || options.notAfter !== undefined) {
+      this.pacer.pace(input, {
+        ...(options.release && { release: options.release }),
+        ...(options.notAfter && { notAfter: options.notAfter.getTime() }),
+      });
+    }
     const out = await this.ecs.send(new RunTaskCommand(input));
     return {
       tasks: (out.tasks ?? []).flatMap((task) =>

@@ -20,16 +20,23 @@ export interface TaggedTask {
   tags: Record<string, string>;
 }
 
+export interface RunTaskOptions {
+  /** The call is prepared at once and goes out only when this resolves (it fails unsent if it rejects). */
+  release?: Promise<void>;
+  /**
+   * Fails the call unsent, with RateLimitDeadlineError, if the ECS request rate limit would hold it past
+   * this instant: the firing it belongs to is superseded by then.
+   */
+  notAfter?: Date;
+}
+
 /** The ECS calls the controller makes; the real one is EcsTaskClient, tests use a fake. */
 export interface EcsTasks {
   /** ARNs of the tasks started by `startedBy` whose desired status is RUNNING (pending ones included). */
   listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
   /** The given tasks with their tags, for finding out which batches of a firing already ran. */
   describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]>;
-  /**
-   * Launches tasks. With `release`, the call is prepared at once and goes out only when `release`
-   * resolves (it fails unsent if `release` rejects).
-   */
-  runTask(input: RunTaskCommandInput, options?: { release?: Promise<void> }): Promise<RunTaskResult>;
+  /** Launches tasks. */
+  runTask(input: RunTaskCommandInput, options?: RunTaskOptions): Promise<RunTaskResult>;
   stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import winston from 'winston';
 import { awsClientSettings } from '../aws/client-settings.js';
+import { defaultEcsRateLimits, EcsRateLimiter, type EcsRateLimits } from '../aws/ecs-rate-limiter.js';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
 import { systemClock, systemTimers } from '../controller/clock.js';
@@ -42,6 +43,12 @@ options (environment variable in brackets):
   --shim-address, --shim-port, --shim-namespace, --shim-auth, --shim-insecure
                            as the shim command's --address, --port, --namespace, --auth, --insecure
   --log-level LEVEL        error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
+  --ecs-modify-rate N, --ecs-modify-burst N
+                           RunTask and StopTask calls a second, and at once (default 40 and 100,
+                           ECS's default quotas) [ECSS_ECS_MODIFY_RATE, ECSS_ECS_MODIFY_BURST]
+  --ecs-read-rate N, --ecs-read-burst N
+                           ListTasks and DescribeTasks calls a second, and at once (default 20 and
+                           100) [ECSS_ECS_READ_RATE, ECSS_ECS_READ_BURST]
 
 AWS: credentials and region through the SDK's default chain (IRSA and EKS Pod Identity work as they
 are); AWS_ENDPOINT_URL points the clients elsewhere (moto, for local development).
@@ -61,11 +68,41 @@ export interface ControllerSettings {
   shim: boolean;
   shimArgs: string[];
   logLevel: string;
+  ecsRateLimits: EcsRateLimits;
 }
 
 function positiveInt(name: string, text: string): number | { error: string } {
   const n = Number(text);
   return /^\d+$/.test(text) && n > 0 ? n : { error: `${name}: "${text}" is not a positive whole number` };
+}
+
+function positiveNumber(name: string, text: string): number | { error: string } {
+  const n = Number(text);
+  return /^\d+(\.\d+)?$/.test(text) && n > 0 ? n : { error: `${name}: "${text}" is not a positive number` };
+}
+
+/** The ECS request quotas from flags and environment, ECS's defaults where unset. */
+function ecsRateLimits(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): EcsRateLimits | { error: string } {
+  const limits: EcsRateLimits = structuredClone(defaultEcsRateLimits);
+  const settings = [
+    ['modify', 'ecs-modify-rate', env.ECSS_ECS_MODIFY_RATE, 'ecs-modify-burst', env.ECSS_ECS_MODIFY_BURST],
+    ['read', 'ecs-read-rate', env.ECSS_ECS_READ_RATE, 'ecs-read-burst', env.ECSS_ECS_READ_BURST],
+  ] as const;
+  for (const [category, rateFlag, rateEnv, burstFlag, burstEnv] of settings) {
+    const rateText = (values[rateFlag] as string | undefined) ?? rateEnv;
+    const burstText = (values[burstFlag] as string | undefined) ?? burstEnv;
+    if (rateText !== undefined) {
+      const rate = positiveNumber(`--${rateFlag}`, rateText);
+      if (typeof rate !== 'number') return rate;
+      limits[category].refillPerSecond = rate;
+    }
+    if (burstText !== undefined) {
+      const burst = positiveInt(`--${burstFlag}`, burstText);
+      if (typeof burst !== 'number') return burst;
+      limits[category].capacity = burst;
+    }
+  }
+  return limits;
 }
 
 /** The settings for `argv` and `env`, 'help', or a usage error that names the flag. */
@@ -93,6 +130,10 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
         'shim-auth': { type: 'boolean' },
         'shim-insecure': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'ecs-modify-rate': { type: 'string' },
+        'ecs-modify-burst': { type: 'string' },
+        'ecs-read-rate': { type: 'string' },
+        'ecs-read-burst': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -107,6 +148,8 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
   if (typeof workers !== 'number') return workers;
   const lease = positiveInt('--lease-duration', values['lease-duration'] ?? env.ECSS_LEASE_DURATION ?? '15');
   if (typeof lease !== 'number') return lease;
+  const limits = ecsRateLimits(values, env);
+  if ('error' in limits) return limits;
   const shimArgs = [
     ...(values['shim-address'] ? ['--address', values['shim-address']] : []),
     ...(values['shim-port'] ? ['--port', values['shim-port']] : []),
@@ -126,6 +169,7 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
     shim: values.shim ?? envFlag(env.ECSS_SHIM),
     shimArgs,
     logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
+    ecsRateLimits: limits,
   };
   const kubeconfig = values.kubeconfig ?? env.ECSS_KUBECONFIG;
   if (kubeconfig) settings.kubeconfig = kubeconfig;
@@ -194,7 +238,13 @@ async function runController(settings: ControllerSettings): Promise<number> {
   });
   const armed = new ArmedFirings({ clock, timers, leadership: elector, stillWanted: stillWantedIn(informer) });
   const syncer = new JobSyncer({
-    ecs: new EcsTaskClient(new ECSClient(awsClientSettings())),
+    ecs: new EcsTaskClient(
+      new ECSClient(awsClientSettings()),
+      new EcsRateLimiter({
+        limits: settings.ecsRateLimits,
+        onWait: (category, ms) => metrics.ecsRateLimitWait.observe({ category }, ms / 1000),
+      }),
+    ),
     queues: new SqsQueueDepth(new SQSClient(awsClientSettings())),
     statusWriter,
     events,

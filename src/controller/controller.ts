@@ -4,7 +4,7 @@ import type { Logger } from 'winston';
 import { parseScheduledEcsJob, type ScheduledEcsJob } from '../api/index.js';
 import type { ArmedFirings } from './armed-firings.js';
 import type { Clock, TimerApi } from './clock.js';
-import { LostLeadershipError } from './firing-runner.js';
+import { FiringRetryError, LostLeadershipError } from './firing-runner.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, OverlayStatusWriter } from './ports.js';
 import { setCondition } from './conditions.js';
@@ -121,8 +121,10 @@ export class Controller {
           queue.addAt(key, new Date(this.options.clock.now().getTime() + lostLeadershipRetryMs));
         } else {
           this.options.metrics.reconcileErrors.inc();
-          const delayMs = queue.addRateLimited(key);
-          this.options.logger.warn('reconcile failed; will retry', { key, delayMs, error: describeKubeError(error) });
+          // A firing's retry comes no later than the firing that supersedes it (see JobSyncer).
+          const retry = error instanceof FiringRetryError ? error : undefined;
+          const delayMs = queue.addRateLimited(key, retry?.retryBy);
+          this.options.logger.warn('reconcile failed; will retry', { key, delayMs, error: describeKubeError(retry?.cause ?? error) });
         }
       } finally {
         queue.done(key);

@@ -1,5 +1,6 @@
 import type { LaunchedTask, ScheduledEcsJob } from '../api/index.js';
 import { describeAwsError, isClientTokenConflict, isRetryableAwsError } from '../aws/aws-errors.js';
+import { RateLimitDeadlineError } from '../aws/ecs-rate-limiter.js';
 import type { EcsTasks, LaunchFailure, RunTaskResult, TaggedTask } from '../aws/ecs-tasks.js';
 import { runTaskInput } from '../aws/run-task-input.js';
 import { startedByFor } from '../aws/task-identity.js';
@@ -19,21 +20,42 @@ export class LostLeadershipError extends Error {
 }
 
 /**
+ * A firing wants retrying (ECS throttled or failed it, the network broke): no later than `retryBy`, when
+ * the job's next firing falls due and supersedes it.
+ */
+export class FiringRetryError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly retryBy: Date | undefined,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'FiringRetryError';
+  }
+}
+
+/**
  * A firing being carried out by this process: its nominal time and what it launches. Kept in memory
- * only (a retry after a throttled call finishes the same plan); a process that dies leaves nothing
- * behind but the tasks it launched, tagged with the firing, and its client tokens at ECS.
+ * only (a retry after a throttled call finishes the same plan, from what it recorded here); a process
+ * that dies leaves nothing behind but the tasks it launched, tagged with the firing, and its client
+ * tokens at ECS.
  */
 export interface PendingFiring {
   scheduleTime: string;
   launchCount: number;
   /** Active tasks of earlier firings are stopped first (concurrencyPolicy Replace). */
   replace?: boolean;
+  /** The earlier tasks were stopped (Replace): a retry does not look for them again. */
+  replaced?: boolean;
+  /** The batches launched so far, by index: a retry sends only the others. */
+  launched?: Map<number, LaunchedTask[]>;
 }
 
 export interface FiringOutcome {
   tasks: LaunchedTask[];
   /** Why some or all tasks did not launch, with ECS's reasons; absent when all launched. */
   failure?: string;
+  /** Set when the firing gave up on the rest of its tasks because the job's next firing came first. */
+  superseded?: boolean;
 }
 
 export interface FiringRunnerOptions {
@@ -66,6 +88,11 @@ export class FiringRunner {
     active?: string[];
     /** Armed: send every batch prepared now, when this gate opens (see ArmedFirings). */
     release?: Promise<void>;
+    /**
+     * A batch the ECS rate limiter would hold past this instant (the job's next firing, or the end of
+     * the firing's starting deadline) is not sent: the firing is superseded.
+     */
+    notAfter?: Date;
   }): Promise<FiringOutcome> {
     const { job, pending, recovering } = request;
     const { ecs, leadership, metrics } = this.options;
@@ -83,21 +110,31 @@ export class FiringRunner {
       });
     }
 
-    if (pending.replace === true) {
+    if (pending.replace === true && pending.replaced !== true) {
       const earlier = recovering ? mine.others : (request.active ?? []);
       if (earlier.length > 0) {
         await ecs.stopTasks({ cluster, taskArns: earlier, reason: `Replaced by the firing at ${due.toISOString()}` });
       }
+      pending.replaced = true;
     }
 
-    const tasks: LaunchedTask[] = [...mine.batches.values()].flat();
+    const launched = (pending.launched ??= new Map());
+    for (const [index, batchTasks] of mine.batches) launched.set(index, batchTasks);
+    const tasks: LaunchedTask[] = [...launched.values()].flat();
+    const launchedBefore = tasks.length;
     const failures: string[] = [];
+    let superseded: RateLimitDeadlineError | undefined;
     const batches = launchBatches({ uid: job.metadata.uid, scheduleTime: due, launchCount: pending.launchCount })
-      .filter((batch) => !mine.batches.has(batch.index));
+      .filter((batch) => !launched.has(batch.index));
     const send = (batch: LaunchBatch, release?: Promise<void>) =>
       ecs.runTask(runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }), {
         ...(release && { release }),
+        ...(request.notAfter && { notAfter: request.notAfter }),
       });
+    const record = (batch: LaunchBatch, result: RunTaskResult) => {
+      launched.set(batch.index, result.tasks);
+      this.record(batch, result, tasks, failures);
+    };
     const observeLateness = () => {
       const now = this.options.clock?.now() ?? request.now;
       metrics.fireLateness.observe(Math.max(0, now.getTime() - due.getTime()) / 1000);
@@ -111,27 +148,41 @@ export class FiringRunner {
       ));
       await request.release; // rejects, unsent, if the firing was called off or the lease lost
       observeLateness();
-      for (const outcome of await Promise.all(held)) {
-        if ('error' in outcome) {
-          if (isRetryableAwsError(outcome.error)) throw outcome.error;
-          this.recordError(job, outcome.batch, outcome.error, failures);
-        } else {
-          this.record(outcome.batch, outcome.result, tasks, failures);
-        }
+      const outcomes = await Promise.all(held);
+      for (const outcome of outcomes) if ('result' in outcome) record(outcome.batch, outcome.result);
+      for (const outcome of outcomes) {
+        if (!('error' in outcome)) continue;
+        if (outcome.error instanceof RateLimitDeadlineError) superseded = outcome.error;
+        else if (isRetryableAwsError(outcome.error)) throw outcome.error;
+        else this.recordError(job, outcome.batch, outcome.error, failures);
       }
     } else {
       for (const [i, batch] of batches.entries()) {
         if (!leadership.isLeader()) throw new LostLeadershipError();
         if (i === 0) observeLateness();
         try {
-          this.record(batch, await send(batch), tasks, failures);
+          record(batch, await send(batch));
         } catch (error) {
+          if (error instanceof RateLimitDeadlineError) {
+            superseded = error;
+            break;
+          }
           if (isRetryableAwsError(error)) throw error;
           if (this.recordError(job, batch, error, failures) === 'failed') break;
         }
       }
     }
-    metrics.tasksLaunched.inc(tasks.length);
+    metrics.tasksLaunched.inc(tasks.length - launchedBefore);
+    if (superseded !== undefined) {
+      metrics.fires.inc({ outcome: 'FiringSuperseded' });
+      return {
+        tasks,
+        superseded: true,
+        failure:
+          `Launched ${tasks.length} of ${pending.launchCount} task(s): gave up the rest, superseded by the job's ` +
+          `next firing (${superseded.message})`,
+      };
+    }
     metrics.fires.inc({ outcome: failures.length === 0 ? 'TasksLaunched' : 'LaunchFailed' });
     if (failures.length === 0) return { tasks };
     const unique = [...new Set(failures)].join('; ');

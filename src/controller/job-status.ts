@@ -21,7 +21,7 @@ export function ready(
 }
 
 // Outcomes of a firing that leave Ready=False until the next firing or a spec change says otherwise.
-const firingFailures = new Set(['LaunchFailed', 'QueueNotFound', 'MissedSchedule']);
+const firingFailures = new Set(['LaunchFailed', 'FiringSuperseded', 'QueueNotFound', 'MissedSchedule']);
 
 /**
  * Whether Ready=False reports how the last firing failed, for the spec as it is now. Waiting for the

@@ -48,4 +48,12 @@ export class ControllerMetrics {
     help: 'Reconciles that failed and were retried with backoff.',
     registers: [this.registry],
   });
+
+  readonly ecsRateLimitWait = new Histogram({
+    name: 'ecs_scheduler_ecs_rate_limit_wait_seconds',
+    help: "Waits of the ECS calls the controller's own rate limiter held, by ECS action category (modify: RunTask, StopTask; read: ListTasks, DescribeTasks).",
+    labelNames: ['category'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
 }

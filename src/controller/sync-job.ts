@@ -7,7 +7,7 @@ import { findCondition, setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
 import { defaultStartingDeadlineSeconds, firingDecision } from './fire-times.js';
 import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
-import { FiringRunner, LostLeadershipError, type FiringOutcome, type PendingFiring } from './firing-runner.js';
+import { FiringRetryError, FiringRunner, LostLeadershipError, type FiringOutcome, type PendingFiring } from './firing-runner.js';
 import { firingTasksOf, interruptedFiring, type FiringTasks } from './inherited-firing.js';
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
@@ -188,6 +188,7 @@ export class JobSyncer {
     // are found by tag and count as this firing's, and the plan counts only the other active tasks. A
     // later-recorded firing the predecessor left half-done is finished first, then `due` (requeued).
     let found: FiringTasks | undefined;
+    let notAfter = firingDeadline(job, due, next);
     if (due < this.leadingSince) {
       const tasks = await this.firings.activeTasks(job, this.clusterOf(job));
       const handled = new Date(status.lastScheduleTime ?? metadata.creationTimestamp ?? 0);
@@ -195,6 +196,7 @@ export class JobSyncer {
       if (interrupted !== undefined && now.getTime() - interrupted.getTime() <= resumableSeconds(job) * 1000) {
         next = due;
         due = interrupted;
+        notAfter = firingDeadline(job, due, null);
       }
       found = firingTasksOf(tasks, metadata.uid, due);
     }
@@ -234,6 +236,7 @@ export class JobSyncer {
     return this.runPending(job, status, pending, next, now, {
       recovering: found !== undefined,
       active,
+      notAfter,
       ...(found !== undefined && { found }),
     });
   }
@@ -269,7 +272,30 @@ export class JobSyncer {
           '(at most 24 h, the lifetime of ECS client tokens).',
       );
     }
-    return this.runPending(job, status, pending, next, now, { recovering: true });
+    // Still retrying (ECS throttled or failed it) when the job's next firing fell due: that firing
+    // supersedes this one, which launches nothing more. Left in backoff it would launch late, or twice
+    // close together.
+    const following = schedule.nextFireTime(due);
+    if (following !== null && following <= now) {
+      const launched = [...(pending.launched?.values() ?? [])].flat();
+      this.options.metrics.fires.inc({ outcome: 'FiringSuperseded' });
+      await this.recordOutcome(job, status, pending, next, now, {
+        tasks: launched,
+        superseded: true,
+        failure:
+          `Launched ${launched.length} of ${pending.launchCount} task(s): gave up the rest, superseded by the ` +
+          `job's next firing at ${following.toISOString()} while still retrying.`,
+      });
+      return { requeueAt: now };
+    }
+    // A retry in this process sends the batches not yet launched, with their client tokens; the earlier
+    // tasks of a Replace firing are looked for again only if stopping them had not finished.
+    const launched = pending.launched ?? new Map();
+    return this.runPending(job, status, pending, next, now, {
+      recovering: pending.replace === true && pending.replaced !== true,
+      found: { batches: launched, others: [] },
+      notAfter: firingDeadline(job, due, following),
+    });
   }
 
   private async runPending(
@@ -278,9 +304,16 @@ export class JobSyncer {
     pending: PendingFiring,
     next: Date | null,
     now: Date,
-    context: { recovering: boolean; active?: string[]; found?: FiringTasks },
+    context: { recovering: boolean; active?: string[]; found?: FiringTasks; notAfter: Date },
   ): Promise<SyncDecision> {
-    const outcome = await this.firings.run({ job, pending, now, ...context });
+    let outcome: FiringOutcome;
+    try {
+      outcome = await this.firings.run({ job, pending, now, ...context });
+    } catch (error) {
+      if (error instanceof LostLeadershipError) throw error;
+      // Retried with backoff, but no later than the firing that would supersede this one.
+      throw new FiringRetryError(error, context.notAfter);
+    }
     return this.recordOutcome(job, status, pending, next, now, outcome);
   }
 
@@ -310,8 +343,10 @@ export class JobSyncer {
       if (newsworthy) this.event(job, { type: 'Normal', reason: 'TasksLaunched', message });
       else this.options.logger.debug(message, { namespace: job.metadata.namespace, name: job.metadata.name, reason: 'TasksLaunched' });
     } else {
-      status.conditions = ready(status, now, job, 'False', 'LaunchFailed', outcome.failure);
-      this.event(job, { type: 'Warning', reason: 'LaunchFailed', message: outcome.failure });
+      const reason = outcome.superseded === true ? 'FiringSuperseded' : 'LaunchFailed';
+      const message = outcome.superseded === true ? `The firing at ${due.toISOString()}: ${outcome.failure}` : outcome.failure;
+      status.conditions = ready(status, now, job, 'False', reason, message);
+      this.event(job, { type: 'Warning', reason, message });
     }
     this.quietlyHandled.delete(job.metadata.uid);
     await this.options.statusWriter.writeStatus(job, status);
@@ -387,9 +422,10 @@ export class JobSyncer {
     const { namespace, name, uid } = job.metadata;
     const due = new Date(pending.scheduleTime);
     try {
-      const outcome = await this.firings.run({ job, pending, now: due, recovering: false, release });
-      const now = this.options.clock?.now() ?? due;
       const resolution = resolveJobSchedule(job);
+      const following = resolution.ok ? resolution.schedule.nextFireTime(due) : null;
+      const outcome = await this.firings.run({ job, pending, now: due, recovering: false, release, notAfter: firingDeadline(job, due, following) });
+      const now = this.options.clock?.now() ?? due;
       await this.recordOutcome(job, status, pending, resolution.ok ? resolution.schedule.nextFireTime(now) : null, now, outcome);
     } catch (error) {
       if (error instanceof FiringCancelledError) {
@@ -490,4 +526,13 @@ export class JobSyncer {
  */
 function resumableSeconds(job: ScheduledEcsJob): number {
   return Math.min(job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds, clientTokenLifetimeSeconds);
+}
+
+/**
+ * The instant after which a firing due at `due` sends nothing more: when the job's `following` firing
+ * falls due (it supersedes this one), or when the firing may no longer be resumed, whichever is first.
+ */
+function firingDeadline(job: ScheduledEcsJob, due: Date, following: Date | null): Date {
+  const resumable = due.getTime() + resumableSeconds(job) * 1000;
+  return new Date(following === null ? resumable : Math.min(following.getTime(), resumable));
 }

@@ -50,11 +50,12 @@ export class WorkQueue {
     if (!this.closed) this.delayed.schedule(key, at);
   }
 
-  /** Adds `key` after its backoff: base * 2^(failures so far), capped. */
-  addRateLimited(key: string): number {
+  /** Adds `key` after its backoff: base * 2^(failures so far), capped, and never after `notAfter`. */
+  addRateLimited(key: string, notAfter?: Date): number {
     const failures = this.failures.get(key) ?? 0;
     this.failures.set(key, failures + 1);
-    const delay = Math.min(this.options.maxRetryMs ?? 300_000, (this.options.baseRetryMs ?? 200) * 2 ** failures);
+    const backoff = Math.min(this.options.maxRetryMs ?? 300_000, (this.options.baseRetryMs ?? 200) * 2 ** failures);
+    const delay = notAfter === undefined ? backoff : Math.max(0, Math.min(backoff, notAfter.getTime() - this.options.clock.now().getTime()));
     this.addAt(key, new Date(this.options.clock.now().getTime() + delay));
     return delay;
   }

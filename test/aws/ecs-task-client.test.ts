@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { expect } from 'chai';
 import { LocalEcs, serveLocalEcs } from '../../bench/local-ecs-server.js';
+import { EcsRateLimiter, RateLimitDeadlineError } from '../../src/aws/ecs-rate-limiter.js';
 import { EcsTaskClient } from '../../src/aws/ecs-task-client.js';
 
 // EcsTaskClient through the real AWS SDK against our local ECS endpoint, which refuses what ECS refuses
@@ -60,5 +61,58 @@ describe('EcsTaskClient against an ECS endpoint that enforces the API reference'
     );
     expect(error?.name).to.equal('InvalidParameterException');
     expect(error?.message).to.match(/count/);
+  });
+});
+
+// The limiter sits in the SDK's middleware stack: what it sees is what goes out, one token per attempt.
+describe('EcsTaskClient paced by the ECS rate limiter, through the real SDK', () => {
+  let server: Server;
+  let local: LocalEcs;
+  let sdk: ECSClient;
+  const waits: [string, number][] = [];
+  const cluster = 'default';
+  const startedBy = '3f0c1a52-6f2c-4c1e-9f57-0a9d6c0e1a09';
+  let ecs: EcsTaskClient;
+
+  before(async () => {
+    local = new LocalEcs({ taskSeconds: 60 });
+    const served = await serveLocalEcs(local);
+    server = served.server;
+    sdk = new ECSClient({
+      endpoint: served.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const limiter = new EcsRateLimiter({
+      limits: { modify: { capacity: 2, refillPerSecond: 50 }, read: { capacity: 1, refillPerSecond: 50 } },
+      onWait: (category, ms) => waits.push([category, ms]),
+    });
+    ecs = new EcsTaskClient(sdk, limiter);
+  });
+
+  after(() => {
+    sdk.destroy();
+    server.close();
+  });
+
+  it('waits for a token of the bucket each call draws on, and then sends it', async () => {
+    const input = (i: number) => ({ cluster, taskDefinition: 'sleeper-task', startedBy, clientToken: `paced-${i}` });
+    await Promise.all([0, 1, 2].map((i) => ecs.runTask(input(i))));
+    await ecs.listActiveTaskArns({ cluster, startedBy });
+    await ecs.listActiveTaskArns({ cluster, startedBy });
+    expect(waits.map(([category]) => category)).to.deep.equal(['modify', 'read']);
+    expect(local.arrivals.filter((a) => a.startedBy === startedBy)).to.have.length(3);
+  });
+
+  it('does not send a RunTask whose turn would come after its notAfter', async () => {
+    const before = local.arrivals.length;
+    const input = (i: number) => ({ cluster, taskDefinition: 'sleeper-task', startedBy, clientToken: `late-${i}` });
+    const notAfter = new Date(Date.now() + 5);
+    const outcomes = await Promise.allSettled([0, 1, 2, 3, 4].map((i) => ecs.runTask(input(i), { notAfter })));
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as Error);
+    expect(refused.length).to.be.greaterThan(0);
+    for (const error of refused) expect(error).to.be.instanceOf(RateLimitDeadlineError);
+    expect(local.arrivals.length - before, 'only the calls with a token in time reached ECS').to.equal(outcomes.length - refused.length);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ScheduledEcsJobSpec, ScheduledEcsJobStatus } from '../../src/api/index.js';
 import { clientError, throttlingError } from '../fakes/fake-ecs.js';
+import { FiringRetryError } from '../../src/controller/firing-runner.js';
 import {
   anHourAfterFirstFiring,
   created,
@@ -281,7 +282,9 @@ describe('JobSyncer.sync', () => {
     } catch (error) {
       thrown = error;
     }
-    expect((thrown as Error | undefined)?.name).to.equal('ThrottlingException');
+    expect(thrown).to.be.instanceOf(FiringRetryError);
+    expect(((thrown as FiringRetryError).cause as Error).name).to.equal('ThrottlingException');
+    expect((thrown as FiringRetryError).retryBy?.toISOString(), 'retried before the next firing').to.equal(secondFiring.toISOString());
     expect(statusWriter.writes, 'nothing written before or instead of the launch').to.deep.equal([]);
 
     await syncer.sync(withStatus(first, statusWriter.last()), new Date(justAfterFirstFiring.getTime() + 2000));
@@ -379,6 +382,57 @@ describe('JobSyncer.sync', () => {
     expect(first.ecs.launched()).to.have.length(3);
     const ready = second.statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
     expect(ready?.status).to.equal('True');
+  });
+
+  it('a retry sends only the batches not yet launched, without looking for them at ECS', async () => {
+    const { syncer, ecs, statusWriter } = syncerWithFakes();
+    const big = job({ taskCount: 25, maxCount: 25, concurrencyPolicy: 'Allow' });
+    // The third batch (of 10, 10, 5) is throttled: the first two launched.
+    let calls = 0;
+    const runTask = ecs.runTask.bind(ecs);
+    ecs.runTask = async (input, options) => {
+      calls += 1;
+      if (calls === 3) throw throttlingError();
+      return runTask(input, options);
+    };
+    await syncer.sync(big, justAfterFirstFiring).catch(() => undefined);
+    expect(ecs.launched()).to.have.length(20);
+    await syncer.sync(withStatus(big, statusWriter.last()), new Date(justAfterFirstFiring.getTime() + 1000));
+    expect(ecs.launched()).to.have.length(25);
+    expect(calls, 'two batches, the throttled one, and its retry').to.equal(4);
+    expect(ecs.reads, 'no ListTasks or DescribeTasks for a retry in the same process').to.deep.equal([]);
+    expect(statusWriter.last()?.lastRunTasks).to.have.length(25);
+  });
+
+  it('a firing still retrying when the next falls due is superseded, and the next fires at once', async () => {
+    const { syncer, ecs, statusWriter, events } = syncerWithFakes();
+    ecs.runTaskErrors.push(throttlingError());
+    const thrown = await syncer.sync(job(), justAfterFirstFiring).catch((error: unknown) => error);
+    expect((thrown as FiringRetryError).retryBy?.toISOString()).to.equal(secondFiring.toISOString());
+
+    const atSecond = new Date(secondFiring.getTime() + 50);
+    const decision = await syncer.sync(job(), atSecond);
+    expect(ecs.launched(), 'the first firing launches nothing more').to.have.length(0);
+    expect(events.reasons()).to.deep.equal(['FiringSuperseded']);
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
+    expect(decision.requeueAt?.toISOString(), 'the superseding firing comes at once').to.equal(atSecond.toISOString());
+
+    await syncer.sync(withStatus(job(), statusWriter.last()), atSecond);
+    expect(ecs.launched()).to.have.length(1);
+    expect(ecs.launched()[0]?.tags['ecs-scheduler.io/schedule-time']).to.equal(secondFiring.toISOString());
+  });
+
+  it('a firing the ECS rate limiter would hold past the next firing is superseded, not sent late', async () => {
+    const { syncer, ecs, statusWriter, events } = syncerWithFakes();
+    ecs.rateLimitedUntil = new Date(secondFiring.getTime() + 1);
+    const decision = await syncer.sync(job(), justAfterFirstFiring);
+    expect(ecs.runTaskCalls).to.have.length(0);
+    expect(events.reasons()).to.deep.equal(['FiringSuperseded']);
+    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.reason).to.equal('FiringSuperseded');
+    expect(ready?.message).to.contain('ECS request rate limit');
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
+    expect(decision.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
   });
 
   it('a firing retried past startingDeadlineSeconds is given up, not launched late', async () => {

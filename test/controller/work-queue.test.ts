@@ -39,6 +39,16 @@ describe('WorkQueue', () => {
     expect(q.addRateLimited('default/a')).to.equal(100);
   });
 
+  it('never backs a key off past notAfter (a firing retried no later than the one that supersedes it)', async () => {
+    const { clock, queue: q } = queue();
+    const notAfter = new Date(start.getTime() + 300);
+    const delays = [1, 2, 3, 4].map(() => q.addRateLimited('default/a', notAfter));
+    expect(delays).to.deep.equal([100, 200, 300, 300]);
+    expect(q.addRateLimited('default/a', new Date(start.getTime() - 50)), 'a past notAfter: at once').to.equal(0);
+    clock.advance(0);
+    expect(await q.get()).to.equal('default/a');
+  });
+
   it('adds a key at its time through the timer structure', async () => {
     const { clock, queue: q } = queue();
     q.addAt('default/a', new Date(start.getTime() + 5000));

@@ -1,5 +1,6 @@
 import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
-import type { EcsTasks, LaunchFailure, RunTaskResult, TaggedTask } from '../../src/aws/ecs-tasks.js';
+import { RateLimitDeadlineError } from '../../src/aws/ecs-rate-limiter.js';
+import type { EcsTasks, LaunchFailure, RunTaskOptions, RunTaskResult, TaggedTask } from '../../src/aws/ecs-tasks.js';
 
 export interface FakeTask {
   taskArn: string;
@@ -20,6 +21,10 @@ export class FakeEcs implements EcsTasks {
   readonly stopped: string[] = [];
   /** Errors thrown by the next RunTask calls, in order. */
   readonly runTaskErrors: Error[] = [];
+  /** ListTasks and DescribeTasks calls made. */
+  readonly reads: string[] = [];
+  /** RunTask calls whose notAfter is before this are refused unsent, as the rate limiter refuses them. */
+  rateLimitedUntil?: Date;
   /** How many tasks of each RunTask call fail to place, with this reason. */
   placementFailure?: { perCall: number; reason: string };
   private readonly byToken = new Map<string, { count: number; result: RunTaskResult }>();
@@ -33,17 +38,22 @@ export class FakeEcs implements EcsTasks {
   }
 
   async listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
+    this.reads.push('ListTasks');
     return this.list(options, 'RUNNING');
   }
 
   async describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]> {
+    this.reads.push('DescribeTasks');
     return this.tasks
       .filter((t) => options.taskArns.includes(t.taskArn))
       .map((t) => ({ taskArn: t.taskArn, containerInstanceArn: `${t.taskArn}-host`, tags: t.tags }));
   }
 
-  async runTask(input: RunTaskCommandInput, options: { release?: Promise<void> } = {}): Promise<RunTaskResult> {
+  async runTask(input: RunTaskCommandInput, options: RunTaskOptions = {}): Promise<RunTaskResult> {
     if (options.release !== undefined) await options.release;
+    if (options.notAfter !== undefined && this.rateLimitedUntil !== undefined && options.notAfter < this.rateLimitedUntil) {
+      throw new RateLimitDeadlineError('RunTaskCommand', this.rateLimitedUntil.getTime() - options.notAfter.getTime());
+    }
     this.runTaskCalls.push(input);
     const error = this.runTaskErrors.shift();
     if (error !== undefined) throw error;
