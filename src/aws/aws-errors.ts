@@ -20,6 +20,12 @@ interface AwsLikeError {
   $retryable?: unknown;
 }
 
+/** True when the service refused the call for its request rate. */
+export function isThrottlingError(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name !== undefined && throttlingNames.has(name);
+}
+
 /** True when the failure is transient: retrying the same call later may succeed. */
 export function isRetryableAwsError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return true;

@@ -1,28 +1,32 @@
-import {
-  DescribeTasksCommand,
-  type ECSClient,
-  paginateListTasks,
-  RunTaskCommand,
-  type RunTaskCommandInput,
-  StopTaskCommand,
-} from '@aws-sdk/client-ecs';
-import type { EcsTasks, RunTaskOptions, RunTaskResult, TaggedTask } from './ecs-tasks.js';
+import type { ECSClient, RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import type { AwsTimeouts } from './client-settings.js';
 import type { EcsRateLimiter } from './ecs-rate-limiter.js';
-import { RequestPacer } from './request-pacer.js';
+import { EcsJsonClient } from './ecs-json-client.js';
+import type { EcsTasks, RunTaskOptions, RunTaskResult, TaggedTask } from './ecs-tasks.js';
 
-// DescribeTasks takes at most 100 tasks per call.
+// DescribeTasks takes at most 100 tasks per call; ListTasks returns at most 100 a page.
 const describeBatch = 100;
+const listPage = 100;
 
-/** EcsTasks over the AWS SDK v3 ECS client, its calls paced to ECS's request quotas. */
+interface WireTask {
+  taskArn?: string;
+  containerInstanceArn?: string;
+  tags?: { key?: string; value?: string }[];
+}
+
+interface WireFailure {
+  arn?: string;
+  reason?: string;
+  detail?: string;
+}
+
+/** EcsTasks over ECS's JSON protocol (EcsJsonClient), its calls paced to ECS's request quotas. */
 export class EcsTaskClient implements EcsTasks {
-  private readonly pacer: RequestPacer;
+  private readonly client: EcsJsonClient;
 
-  constructor(
-    private readonly ecs: ECSClient,
-    limiter?: EcsRateLimiter,
-  ) {
-    this.pacer = new RequestPacer(limiter);
-    this.pacer.install(ecs);
+  /** `sdk` resolves the Region, credentials, endpoint and maxAttempts; the calls do not go through it. */
+  constructor(sdk: ECSClient, options: { limiter?: EcsRateLimiter; timeouts?: AwsTimeouts } = {}) {
+    this.client = new EcsJsonClient(sdk, options);
   }
 
   // "When you specify startedBy as the filter, it must be the only filter that you use" (ListTasks): so
@@ -31,8 +35,16 @@ export class EcsTaskClient implements EcsTasks {
   // listed; ECS never sets a desired status of PENDING.
   async listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]> {
     const arns: string[] = [];
-    const pages = paginateListTasks({ client: this.ecs, pageSize: 100 }, options);
-    for await (const page of pages) arns.push(...(page.taskArns ?? []));
+    let nextToken: string | undefined;
+    do {
+      const page: { taskArns?: string[]; nextToken?: string } = await this.client.call('ListTasks', {
+        ...options,
+        maxResults: listPage,
+        ...(nextToken !== undefined && { nextToken }),
+      });
+      arns.push(...(page.taskArns ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined && nextToken !== '');
     return arns;
   }
 
@@ -40,9 +52,7 @@ export class EcsTaskClient implements EcsTasks {
     const described: TaggedTask[] = [];
     for (let i = 0; i < options.taskArns.length; i += describeBatch) {
       const tasks = options.taskArns.slice(i, i + describeBatch);
-      const out = await this.ecs.send(
-        new DescribeTasksCommand({ cluster: options.cluster, tasks, include: ['TAGS'] }),
-      );
+      const out: { tasks?: WireTask[] } = await this.client.call('DescribeTasks', { cluster: options.cluster, tasks, include: ['TAGS'] });
       for (const task of out.tasks ?? []) {
         if (task.taskArn === undefined) continue;
         const tags: Record<string, string> = {};
@@ -58,13 +68,10 @@ export class EcsTaskClient implements EcsTasks {
   }
 
   async runTask(input: RunTaskCommandInput, options: RunTaskOptions = {}): Promise<RunTaskResult> {
-    if (options.release !== undefined || options.notAfter !== undefined) {
-      this.pacer.pace(input, {
-        ...(options.release && { release: options.release }),
-        ...(options.notAfter && { notAfter: options.notAfter.getTime() }),
-      });
-    }
-    const out = await this.ecs.send(new RunTaskCommand(input));
+    const out: { tasks?: WireTask[]; failures?: WireFailure[] } = await this.client.call('RunTask', input, {
+      ...(options.release && { release: options.release }),
+      ...(options.notAfter && { notAfter: options.notAfter.getTime() }),
+    });
     return {
       tasks: (out.tasks ?? []).flatMap((task) =>
         task.taskArn === undefined
@@ -81,7 +88,12 @@ export class EcsTaskClient implements EcsTasks {
 
   async stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void> {
     for (const task of options.taskArns) {
-      await this.ecs.send(new StopTaskCommand({ cluster: options.cluster, task, reason: options.reason }));
+      await this.client.call('StopTask', { cluster: options.cluster, task, reason: options.reason });
     }
+  }
+
+  /** Closes its kept-alive connections. */
+  destroy(): void {
+    this.client.destroy();
   }
 }

@@ -238,13 +238,12 @@ async function runController(settings: ControllerSettings): Promise<number> {
   });
   const armed = new ArmedFirings({ clock, timers, leadership: elector, stillWanted: stillWantedIn(informer) });
   const syncer = new JobSyncer({
-    ecs: new EcsTaskClient(
-      new ECSClient(awsClientSettings()),
-      new EcsRateLimiter({
+    ecs: new EcsTaskClient(new ECSClient(awsClientSettings()), {
+      limiter: new EcsRateLimiter({
         limits: settings.ecsRateLimits,
         onWait: (category, ms) => metrics.ecsRateLimitWait.observe({ category }, ms / 1000),
       }),
-    ),
+    }),
     queues: new SqsQueueDepth(new SQSClient(awsClientSettings())),
     statusWriter,
     events,

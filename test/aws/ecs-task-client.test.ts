@@ -5,7 +5,7 @@ import { LocalEcs, serveLocalEcs } from '../../bench/local-ecs-server.js';
 import { EcsRateLimiter, RateLimitDeadlineError } from '../../src/aws/ecs-rate-limiter.js';
 import { EcsTaskClient } from '../../src/aws/ecs-task-client.js';
 
-// EcsTaskClient through the real AWS SDK against our local ECS endpoint, which refuses what ECS refuses
+// EcsTaskClient (our JSON client, as in production) against our local ECS endpoint, which refuses what ECS refuses
 // and moto accepts (bench/ecs-api-rules.ts): the calls the controller makes must pass ECS's own rules.
 describe('EcsTaskClient against an ECS endpoint that enforces the API reference', () => {
   let server: Server;
@@ -64,8 +64,8 @@ describe('EcsTaskClient against an ECS endpoint that enforces the API reference'
   });
 });
 
-// The limiter sits in the SDK's middleware stack: what it sees is what goes out, one token per attempt.
-describe('EcsTaskClient paced by the ECS rate limiter, through the real SDK', () => {
+// The limiter sits just before the socket: what it sees is what goes out, one token per attempt.
+describe('EcsTaskClient paced by the ECS rate limiter', () => {
   let server: Server;
   let local: LocalEcs;
   let sdk: ECSClient;
@@ -88,7 +88,7 @@ describe('EcsTaskClient paced by the ECS rate limiter, through the real SDK', ()
       limits: { modify: { capacity: 2, refillPerSecond: 50 }, read: { capacity: 1, refillPerSecond: 50 } },
       onWait: (category, ms) => waits.push([category, ms]),
     });
-    ecs = new EcsTaskClient(sdk, limiter);
+    ecs = new EcsTaskClient(sdk, { limiter });
   });
 
   after(() => {

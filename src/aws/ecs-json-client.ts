@@ -1,0 +1,235 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { isRetryableAwsError, isThrottlingError } from './aws-errors.js';
+import { defaultAwsTimeouts, type AwsTimeouts } from './client-settings.js';
+import { EcsRateLimiter } from './ecs-rate-limiter.js';
+
+/** How one call is paced: held until `release`, and given up if its turn comes after `notAfter`. */
+export interface Pacing {
+  release?: Promise<void>;
+  /** Epoch milliseconds. */
+  notAfter?: number;
+}
+
+export type EcsOperation = 'RunTask' | 'ListTasks' | 'DescribeTasks' | 'StopTask';
+
+/** An error ECS answered, or a call that got no answer, shaped as the AWS SDK shapes its errors. */
+export class EcsCallError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: { httpStatusCode?: number; requestId?: string; attempts: number };
+
+  constructor(name: string, message: string, details: { status?: number; requestId?: string; attempts: number }) {
+    super(message);
+    this.name = name;
+    this.$fault = details.status !== undefined && details.status < 500 ? 'client' : 'server';
+    this.$metadata = {
+      attempts: details.attempts,
+      ...(details.status !== undefined && { httpStatusCode: details.status }),
+      ...(details.requestId !== undefined && { requestId: details.requestId }),
+    };
+  }
+}
+
+export interface EcsJsonClientOptions {
+  limiter?: EcsRateLimiter;
+  timeouts?: AwsTimeouts;
+  /** Jitter for retry delays; tests pin it. */
+  random?: () => number;
+}
+
+interface Target {
+  url: URL;
+  signer: SignatureV4;
+  maxAttempts: number;
+}
+
+interface Prepared {
+  operation: EcsOperation;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const targetPrefix = 'AmazonEC2ContainerServiceV20141113.';
+// The SDK's standard retry mode: a base delay doubled each attempt with full jitter, capped; throttling
+// starts from a longer base.
+const baseDelayMs = 100;
+const throttlingBaseDelayMs = 500;
+const maxDelayMs = 20_000;
+
+/**
+ * The four ECS calls the controller makes, spoken in ECS's JSON 1.1 protocol directly. The AWS SDK's
+ * client still resolves what it resolves well, once: the Region, the credentials chain (IRSA, EKS Pod
+ * Identity, profiles, refreshed as they expire), the endpoint (AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
+ * FIPS and dual-stack settings, the partition's rules), and maxAttempts. Each call is then a JSON body,
+ * a SigV4 signature and one request on a kept-alive connection: 0.35 ms of CPU for a RunTask against
+ * 0.86 ms through the SDK's middleware stack (docs/benchmarks.md, "CPU per firing").
+ *
+ * Retries follow the SDK's standard mode: throttling, 5xx and network errors, up to maxAttempts, with
+ * jittered exponential backoff; each attempt waits for a rate-limit token, as ECS counts it.
+ */
+export class EcsJsonClient {
+  private target: Promise<Target> | undefined;
+  private readonly limiter: EcsRateLimiter;
+  private readonly timeouts: AwsTimeouts;
+  private readonly random: () => number;
+  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+  constructor(
+    private readonly sdk: ECSClient,
+    options: EcsJsonClientOptions = {},
+  ) {
+    this.limiter = options.limiter ?? new EcsRateLimiter();
+    this.timeouts = options.timeouts ?? defaultAwsTimeouts;
+    this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Calls `operation` with `input` (the SDK's input shape is ECS's wire shape in JSON 1.1). The request
+   * is built and signed at once; it goes out when `pacing.release` resolves and the rate limiter has a
+   * token for it (RateLimitDeadlineError, unsent, if that would be after `pacing.notAfter`).
+   */
+  async call<T>(operation: EcsOperation, input: object, pacing: Pacing = {}): Promise<T> {
+    const target = await this.resolveTarget();
+    const prepared: Prepared = { operation, body: JSON.stringify(input), headers: {} };
+    prepared.headers = await this.sign(target, prepared);
+    if (pacing.release !== undefined) await pacing.release;
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire(`${operation}Command`, pacing.notAfter);
+      // A signature is good for 5 minutes; a retry signs afresh.
+      if (attempt > 1) prepared.headers = await this.sign(target, prepared);
+      try {
+        return (await this.send(target.url, prepared, attempt)) as T;
+      } catch (error) {
+        if (attempt >= target.maxAttempts || !isRetryableAwsError(error)) throw error;
+        const base = isThrottlingError(error) ? throttlingBaseDelayMs : baseDelayMs;
+        await sleep(Math.min(maxDelayMs, this.random() * base * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /** Closes the kept-alive connections. */
+  destroy(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private resolveTarget(): Promise<Target> {
+    this.target ??= resolveTarget(this.sdk);
+    // A failed resolution (no Region, say) is tried again on the next call, not kept.
+    this.target.catch(() => (this.target = undefined));
+    return this.target;
+  }
+
+  private async sign(target: Target, prepared: Prepared): Promise<Record<string, string>> {
+    const { url } = target;
+    const signed = await target.signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port !== '' && { port: Number(url.port) }),
+      path: url.pathname,
+      query: {},
+      headers: {
+        host: url.host,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `${targetPrefix}${prepared.operation}`,
+        'content-length': String(Buffer.byteLength(prepared.body)),
+        'user-agent': 'ecs-scheduler',
+      },
+      body: prepared.body,
+    });
+    return signed.headers;
+  }
+
+  private send(url: URL, prepared: Prepared, attempt: number): Promise<unknown> {
+    const https = url.protocol === 'https:';
+    const { connectionTimeout, requestTimeout } = this.timeouts;
+    return new Promise((resolve, reject) => {
+      const request = (https ? httpsRequest : httpRequest)(
+        {
+          agent: https ? this.agents.https : this.agents.http,
+          method: 'POST',
+          hostname: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          headers: prepared.headers,
+        },
+        (response) => readResponse(response, attempt).then(resolve, reject),
+      );
+      const fail = (name: string, message: string) => {
+        request.destroy();
+        reject(new EcsCallError(name, message, { attempts: attempt }));
+      };
+      const deadline = setTimeout(() => fail('TimeoutError', `ECS ${prepared.operation}: no answer within ${requestTimeout} ms`), requestTimeout);
+      request.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const connecting = setTimeout(
+          () => fail('TimeoutError', `ECS ${prepared.operation}: could not connect within ${connectionTimeout} ms`),
+          connectionTimeout,
+        );
+        socket.once('connect', () => clearTimeout(connecting));
+        socket.once('close', () => clearTimeout(connecting));
+      });
+      request.on('close', () => clearTimeout(deadline));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        reject(new EcsCallError(error.code ?? 'NetworkingError', `ECS ${prepared.operation}: ${error.message}`, { attempts: attempt })),
+      );
+      request.end(prepared.body);
+    });
+  }
+}
+
+async function resolveTarget(sdk: ECSClient): Promise<Target> {
+  const { config } = sdk;
+  const region = await config.region();
+  const explicit = config.endpoint === undefined ? undefined : await config.endpoint();
+  let url: URL;
+  if (explicit !== undefined) {
+    url = new URL(`${explicit.protocol}//${explicit.hostname}${explicit.port === undefined ? '' : `:${explicit.port}`}${explicit.path}`);
+  } else {
+    const configured = config.ignoreConfiguredEndpointUrls === true ? undefined : await config.serviceConfiguredEndpoint?.();
+    url = configured !== undefined
+      ? new URL(configured)
+      : new URL(
+          (await config.endpointProvider({
+            Region: region,
+            UseFIPS: await config.useFipsEndpoint(),
+            UseDualStack: await config.useDualstackEndpoint(),
+          })).url.href,
+        );
+  }
+  const signer = new SignatureV4({ service: 'ecs', region, credentials: config.credentials, sha256: config.sha256 });
+  return { url, signer, maxAttempts: await config.maxAttempts() };
+}
+
+async function readResponse(response: IncomingMessage, attempt: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const status = response.statusCode ?? 0;
+  const requestId = headerOf(response, 'x-amzn-requestid');
+  let body: Record<string, unknown> = {};
+  try {
+    body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    if (status < 300) throw new EcsCallError('DeserializationError', `ECS answered ${status} with a body that is not JSON`, { status, attempts: attempt, ...(requestId && { requestId }) });
+  }
+  if (status >= 200 && status < 300) return body;
+  // JSON 1.1 errors: the code in __type ("com.amazonaws.ecs#ClientException") or the x-amzn-errortype
+  // header ("ClientException:http://..."), the message in "message" or "Message".
+  const type = headerOf(response, 'x-amzn-errortype') ?? (typeof body.__type === 'string' ? body.__type : undefined);
+  const name = type?.split(':')[0]?.split('#').pop() || (status >= 500 ? 'ServiceUnavailable' : 'UnknownError');
+  const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : `HTTP ${status}`;
+  throw new EcsCallError(name, message, { status, attempts: attempt, ...(requestId && { requestId }) });
+}
+
+function headerOf(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

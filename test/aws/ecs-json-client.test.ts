@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { expect } from 'chai';
+import { isClientTokenConflict, isRetryableAwsError } from '../../src/aws/aws-errors.js';
+import { EcsCallError, EcsJsonClient } from '../../src/aws/ecs-json-client.js';
+
+interface Seen {
+  target: string | undefined;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  body: unknown;
+}
+
+/** An endpoint that answers each call with the next scripted answer, and records what it got. */
+async function scriptedEndpoint(answers: ((res: ServerResponse) => void)[]) {
+  const seen: Seen[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({
+        target: req.headers['x-amz-target'] as string | undefined,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      const answer = answers.shift() ?? ((r: ServerResponse) => r.writeHead(500).end());
+      answer(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+}
+
+const json = (status: number, body: object, headers: Record<string, string> = {}) => (res: ServerResponse) =>
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...headers }).end(JSON.stringify(body));
+
+function clientFor(url: string, maxAttempts = 3) {
+  const sdk = new ECSClient({ endpoint: url, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts });
+  // No jitter wait: every backoff is 0 ms.
+  return new EcsJsonClient(sdk, { random: () => 0 });
+}
+
+describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', () => {
+  it('sends the operation, the JSON body and a SigV4 signature for ecs in the Region', async () => {
+    const endpoint = await scriptedEndpoint([json(200, { taskArns: ['arn:a'] })]);
+    const client = clientFor(endpoint.url);
+    const out = await client.call<{ taskArns: string[] }>('ListTasks', { cluster: 'default', startedBy: 'u' });
+    client.destroy();
+    endpoint.close();
+    expect(out.taskArns).to.deep.equal(['arn:a']);
+    const [seen] = endpoint.seen;
+    expect(seen?.target).to.equal('AmazonEC2ContainerServiceV20141113.ListTasks');
+    expect(seen?.contentType).to.equal('application/x-amz-json-1.1');
+    expect(seen?.body).to.deep.equal({ cluster: 'default', startedBy: 'u' });
+    expect(seen?.authorization).to.match(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/ecs\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('names an ECS error as the SDK does, from __type or x-amzn-ErrorType, and does not retry it', async () => {
+    const endpoint = await scriptedEndpoint([
+      json(400, { __type: 'com.amazonaws.ecs#ClientException', message: 'Unable to find task definition' }),
+      json(400, { Message: 'token reused' }, { 'x-amzn-ErrorType': 'ConflictException:http://internal.amazon.com/coral/' }),
+    ]);
+    const client = clientFor(endpoint.url);
+    const first = await client.call('RunTask', {}).catch((e: unknown) => e as EcsCallError);
+    const second = await client.call('RunTask', {}).catch((e: unknown) => e as EcsCallError);
+    client.destroy();
+    endpoint.close();
+    expect(first).to.be.instanceOf(EcsCallError);
+    expect([first?.name, first?.message, first?.$fault, first?.$metadata.httpStatusCode]).to.deep.equal([
+      'ClientException',
+      'Unable to find task definition',
+      'client',
+      400,
+    ]);
+    expect(isRetryableAwsError(first)).to.equal(false);
+    expect(isClientTokenConflict(second)).to.equal(true);
+    expect(second?.message).to.equal('token reused');
+    expect(endpoint.seen, 'one call each: a client error is not retried').to.have.length(2);
+  });
+
+  it('retries throttling and server errors up to maxAttempts, then gives the last error', async () => {
+    const throttled = json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    const endpoint = await scriptedEndpoint([throttled, json(503, { message: 'busy' }), json(200, { tasks: [], failures: [] })]);
+    const client = clientFor(endpoint.url);
+    const out = await client.call('RunTask', { clientToken: 't' });
+    expect(out).to.deep.equal({ tasks: [], failures: [] });
+    expect(endpoint.seen.map((s) => s.body)).to.deep.equal([{ clientToken: 't' }, { clientToken: 't' }, { clientToken: 't' }]);
+
+    const again = await scriptedEndpoint([throttled, throttled, throttled, json(200, {})]);
+    const two = clientFor(again.url, 2);
+    const error = await two.call('RunTask', {}).catch((e: unknown) => e as EcsCallError);
+    client.destroy();
+    two.destroy();
+    endpoint.close();
+    again.close();
+    expect(error?.name).to.equal('ThrottlingException');
+    expect(error?.$metadata.attempts).to.equal(2);
+    expect(again.seen).to.have.length(2);
+  });
+
+  it('a refused connection is a retryable networking error', async () => {
+    const endpoint = await scriptedEndpoint([]);
+    endpoint.close();
+    const client = clientFor(endpoint.url, 1);
+    const error = await client.call('ListTasks', {}).catch((e: unknown) => e as EcsCallError);
+    client.destroy();
+    expect(error?.name).to.equal('ECONNREFUSED');
+    expect(isRetryableAwsError(error)).to.equal(true);
+  });
+
+  it('takes the endpoint from AWS_ENDPOINT_URL_ECS, as the SDK does, and signs for the Region', async () => {
+    const endpoint = await scriptedEndpoint([json(200, { taskArns: [] })]);
+    const saved = process.env.AWS_ENDPOINT_URL_ECS;
+    process.env.AWS_ENDPOINT_URL_ECS = endpoint.url;
+    try {
+      const sdk = new ECSClient({ region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const client = new EcsJsonClient(sdk);
+      await client.call('ListTasks', {});
+      client.destroy();
+      expect(endpoint.seen[0]?.authorization).to.contain('/cn-north-1/ecs/aws4_request');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_ECS;
+      else process.env.AWS_ENDPOINT_URL_ECS = saved;
+      endpoint.close();
+    }
+  });
+});
