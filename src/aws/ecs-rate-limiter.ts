@@ -26,13 +26,23 @@ const categoryOf: Record<string, keyof EcsRateLimits> = {
   DescribeTasksCommand: 'read',
 };
 
-/** A call was not sent: the wait for its rate-limit token would have ended after its deadline. */
+/**
+ * A call was not sent: its deadline had passed (a retry came too late), or the wait for its rate-limit
+ * token would have ended after it.
+ */
 export class RateLimitDeadlineError extends Error {
   constructor(
     readonly command: string,
     readonly waitMs: number,
+    /** How far past the deadline the call came, when it came after it. */
+    readonly lateMs = 0,
   ) {
-    super(`${command.replace(/Command$/, '')} would wait ${(waitMs / 1000).toFixed(1)} s for the ECS request rate limit, past its deadline`);
+    const operation = command.replace(/Command$/, '');
+    super(
+      lateMs > 0
+        ? `${operation} not sent: its deadline passed ${(lateMs / 1000).toFixed(1)} s before it could go`
+        : `${operation} would wait ${(waitMs / 1000).toFixed(1)} s for the ECS request rate limit, past its deadline`,
+    );
     this.name = 'RateLimitDeadlineError';
   }
 }
@@ -75,6 +85,7 @@ export class EcsRateLimiter {
     const bucket = this.buckets[category];
     const now = this.now();
     if (notAfter !== undefined) {
+      if (now > notAfter) throw new RateLimitDeadlineError(commandName, 0, now - notAfter);
       const wait = bucket.wait(now);
       if (now + wait > notAfter) throw new RateLimitDeadlineError(commandName, wait);
     }

@@ -1,7 +1,7 @@
 import { describeKubeError } from '../kube/kube-errors.js';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
-import { parseScheduledEcsJob, type ScheduledEcsJob } from '../api/index.js';
+import { parseScheduledEcsJob, type ParsedJob, type ScheduledEcsJob } from '../api/index.js';
 import type { ArmedFirings } from './armed-firings.js';
 import type { Clock, TimerApi } from './clock.js';
 import { FiringRetryError, LostLeadershipError } from './firing-runner.js';
@@ -47,6 +47,7 @@ export class Controller {
   private queue: WorkQueue | undefined;
   private workers: Promise<void>[] = [];
   private resyncTimer: unknown;
+  private readonly parsed = new WeakMap<object, ParsedJob>();
 
   constructor(private readonly options: ControllerOptions) {}
 
@@ -140,7 +141,12 @@ export class Controller {
       this.queue?.cancel(key);
       return undefined;
     }
-    const parsed = parseScheduledEcsJob(object);
+    // The cache hands out the same object until the job changes: its validation is done once a version.
+    let parsed = this.parsed.get(object);
+    if (parsed === undefined) {
+      parsed = parseScheduledEcsJob(object);
+      this.parsed.set(object, parsed);
+    }
     if (!parsed.ok) {
       await this.reportInvalidSpec(object, parsed.message);
       return undefined;

@@ -48,6 +48,11 @@ export interface PendingFiring {
   replaced?: boolean;
   /** The batches launched so far, by index: a retry sends only the others. */
   launched?: Map<number, LaunchedTask[]>;
+  /**
+   * An armed firing that is over, waiting for the job's next reconcile (in the work queue, with the job
+   * as the cache has it then) to record it: its outcome and when it came, or that it was called off.
+   */
+  finished?: { outcome: FiringOutcome; at: Date } | { cancelled: true };
 }
 
 export interface FiringOutcome {

@@ -248,8 +248,14 @@ export class JobSyncer {
     schedule: Schedule,
     now: Date,
   ): Promise<SyncDecision> {
-    // Armed in this process: its completion records the outcome and hands the job back to the queue.
+    // Armed in this process: when it is over, it hands the job back to the queue, and the sync then
+    // records it.
     if (this.options.armed?.isArmed(job.metadata.uid, pending.scheduleTime)) return {};
+    const finished = pending.finished;
+    if (finished !== undefined) {
+      if ('cancelled' in finished) return this.cancelPending(job, status, pending);
+      return this.recordOutcome(job, status, pending, schedule.nextFireTime(finished.at), finished.at, finished.outcome);
+    }
     const next = schedule.nextFireTime(now);
     const due = new Date(pending.scheduleTime);
     if (now < due) {
@@ -408,30 +414,27 @@ export class JobSyncer {
       generation: metadata.generation ?? 0,
       scheduleTime: due,
     });
-    void this.completeArmed(job, status, pending, release);
+    void this.completeArmed(job, pending, release);
     return {};
   }
 
-  /** Waits for an armed firing to go out (or be called off) and records what happened. */
-  private async completeArmed(
-    job: ScheduledEcsJob,
-    status: ScheduledEcsJobStatus,
-    pending: PendingFiring,
-    release: Promise<void>,
-  ): Promise<void> {
+  /**
+   * Waits for an armed firing to go out (or be called off), keeps what happened with the pending firing
+   * and hands the job back to the queue, whose next reconcile of it records it: status and Events are
+   * written from the job as it is then, one reconcile per job at a time, never from what was captured
+   * when the firing was armed.
+   */
+  private async completeArmed(job: ScheduledEcsJob, pending: PendingFiring, release: Promise<void>): Promise<void> {
     const { namespace, name, uid } = job.metadata;
     const due = new Date(pending.scheduleTime);
     try {
       const resolution = resolveJobSchedule(job);
       const following = resolution.ok ? resolution.schedule.nextFireTime(due) : null;
       const outcome = await this.firings.run({ job, pending, now: due, recovering: false, release, notAfter: firingDeadline(job, due, following) });
-      const now = this.options.clock?.now() ?? due;
-      await this.recordOutcome(job, status, pending, resolution.ok ? resolution.schedule.nextFireTime(now) : null, now, outcome);
+      pending.finished = { outcome, at: this.options.clock?.now() ?? due };
     } catch (error) {
       if (error instanceof FiringCancelledError) {
-        await this.cancelPending(job, status, pending).catch((e: unknown) =>
-          this.options.logger.warn('could not record a called-off firing', { namespace, name, error: String(e) }),
-        );
+        pending.finished = { cancelled: true };
       } else if (!(error instanceof LostLeadershipError)) {
         // The plan stays recorded: the queue retries it (with backoff) through the recovery path.
         this.options.logger.warn('armed firing failed; will retry', { namespace, name, error: String(error) });

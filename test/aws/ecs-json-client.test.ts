@@ -63,8 +63,8 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
       json(400, { Message: 'token reused' }, { 'x-amzn-ErrorType': 'ConflictException:http://internal.amazon.com/coral/' }),
     ]);
     const client = clientFor(endpoint.url);
-    const first = await client.call('RunTask', {}).catch((e: unknown) => e as EcsCallError);
-    const second = await client.call('RunTask', {}).catch((e: unknown) => e as EcsCallError);
+    const first = await client.call('RunTask', {}).then(() => undefined, (e: unknown) => e as EcsCallError);
+    const second = await client.call('RunTask', {}).then(() => undefined, (e: unknown) => e as EcsCallError);
     client.destroy();
     endpoint.close();
     expect(first).to.be.instanceOf(EcsCallError);
@@ -90,7 +90,7 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
 
     const again = await scriptedEndpoint([throttled, throttled, throttled, json(200, {})]);
     const two = clientFor(again.url, 2);
-    const error = await two.call('RunTask', {}).catch((e: unknown) => e as EcsCallError);
+    const error = await two.call('RunTask', {}).then(() => undefined, (e: unknown) => e as EcsCallError);
     client.destroy();
     two.destroy();
     endpoint.close();
@@ -104,7 +104,7 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
     const endpoint = await scriptedEndpoint([]);
     endpoint.close();
     const client = clientFor(endpoint.url, 1);
-    const error = await client.call('ListTasks', {}).catch((e: unknown) => e as EcsCallError);
+    const error = await client.call('ListTasks', {}).then(() => undefined, (e: unknown) => e as EcsCallError);
     client.destroy();
     expect(error?.name).to.equal('ECONNREFUSED');
     expect(isRetryableAwsError(error)).to.equal(true);

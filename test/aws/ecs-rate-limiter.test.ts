@@ -86,6 +86,15 @@ describe('EcsRateLimiter', () => {
     expect(slept, 'the refused call left its token to the next').to.deep.equal([['RunTaskCommand', 1000]]);
   });
 
+  it('refuses a call that comes after its deadline, saying so', async () => {
+    const { acquire, now } = limiter();
+    const refused = await acquire('RunTaskCommand', now() - 1500).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(refused?.message).to.equal('RunTask not sent: its deadline passed 1.5 s before it could go');
+  });
+
   it('lets calls outside its categories pass', async () => {
     const { acquire, slept } = limiter({ modify: { capacity: 1, refillPerSecond: 1 }, read: { capacity: 1, refillPerSecond: 1 } });
     for (let i = 0; i < 5; i++) await acquire('GetQueueAttributesCommand');

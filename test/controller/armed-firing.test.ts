@@ -42,11 +42,31 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     await settle();
     expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([10, 2]);
     expect(ecs.launched()).to.have.length(12);
+    expect(handedBack, 'the job goes back to the queue').to.deep.equal(['default/sleeper-task']);
+    expect(statusWriter.last()?.lastScheduleTime, 'recorded by the next reconcile, not by the armed path').to.equal(undefined);
+
+    clock.advance(30);
+    await syncer.sync(withStatus(job({ taskCount: 12, maxCount: 12 }), statusWriter.last()), clock.now());
     const status = statusWriter.last();
     expect(status?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(status?.lastRunTasks).to.have.length(12);
     expect(status?.nextRun).to.equal(secondFiring.toISOString());
-    expect(handedBack).to.deep.equal(['default/sleeper-task']);
+    expect(status?.lastRun, 'when the firing went out, not when it was recorded').to.equal(firstFiring.toISOString());
+    expect(ecs.launched(), 'recording it launches nothing more').to.have.length(12);
+  });
+
+  it('records the outcome on the job as it is when recorded, not as it was when armed', async () => {
+    const { clock, syncer, statusWriter } = armedSyncer();
+    await syncer.sync(job(), halfASecondBefore);
+    clock.advance(500);
+    await settle();
+    // Meanwhile the job was relabelled (metadata only: same generation, so the firing stayed wanted) and
+    // its status gained a field written by someone else.
+    const now = withStatus(job(), { ...statusWriter.last(), schedule: '0 */5', resolvedSchedule: '0 */5', observedGeneration: 1 });
+    now.metadata.labels = { team: 'a' };
+    await syncer.sync(now, clock.now());
+    expect(statusWriter.lastJob()?.metadata.labels).to.deep.equal({ team: 'a' });
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
   });
 
   it('suspended before its time: called off, nothing sent, the firing recorded as handled', async () => {
@@ -57,6 +77,7 @@ describe('armed firings (prepared a second ahead, sent at the due instant)', () 
     clock.advance(500);
     await settle();
     expect(ecs.runTaskCalls).to.have.length(0);
+    await syncer.sync(withStatus(job({ suspended: true }), statusWriter.last()), clock.now());
     expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(events.reasons()).to.deep.equal(['FiringCancelled']);
   });

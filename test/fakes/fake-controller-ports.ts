@@ -5,13 +5,20 @@ import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from '../..
 /** Records status writes; the job passed to the next sync should carry the last one. */
 export class FakeStatusWriter implements JobStatusWriter {
   readonly writes: ScheduledEcsJobStatus[] = [];
+  readonly jobs: ScheduledEcsJob[] = [];
 
-  async writeStatus(_job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void> {
+  async writeStatus(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void> {
     this.writes.push(structuredClone(status));
+    this.jobs.push(job);
   }
 
   last(): ScheduledEcsJobStatus | undefined {
     return this.writes.at(-1);
+  }
+
+  /** The job the last status was written for. */
+  lastJob(): ScheduledEcsJob | undefined {
+    return this.jobs.at(-1);
   }
 }
 
