@@ -3,9 +3,9 @@ import { maxRecordedTasks, type ScheduledEcsJob, type ScheduledEcsJobStatus } fr
 import type { EcsTasks } from '../aws/ecs-tasks.js';
 import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
 import { startedByFor } from '../aws/task-identity.js';
-import { findCondition, setCondition } from './conditions.js';
+import { setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
-import { defaultStartingDeadlineSeconds, firingDecision } from './fire-times.js';
+import { defaultStartingDeadlineSeconds } from './fire-times.js';
 import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
 import { FiringRetryError, FiringRunner, LostLeadershipError, type FiringOutcome, type PendingFiring } from './firing-runner.js';
 import { firingTasksOf, interruptedFiring, type FiringTasks } from './inherited-firing.js';
@@ -16,8 +16,9 @@ import { clientTokenLifetimeSeconds } from '../aws/launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
-import { laterOf, lastFiringFailed, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
+import { lastFiringFailed, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
 import { sameStatus } from './same-status.js';
+import { decideSync } from './sync-decision.js';
 
 /** What the queue should do with the job next: come back at `requeueAt`, or only on a change. */
 export interface SyncDecision {
@@ -100,69 +101,48 @@ export class JobSyncer {
   }
 
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
-    const status: ScheduledEcsJobStatus = structuredClone(job.status ?? {});
-    status.observedGeneration = job.metadata.generation ?? 0;
-
-    const resolution = resolveJobSchedule(job);
-    if (!resolution.ok) {
-      return this.stall(job, status, now, resolution.reason, resolution.message);
-    }
-    const scheduleChanged = status.schedule !== undefined && status.schedule !== job.spec.schedule;
-    status.schedule = job.spec.schedule;
-    status.resolvedSchedule = resolution.resolved;
-
-    const pending = this.pending.get(job.metadata.uid);
-    if (pending !== undefined) {
-      return this.finishPending(job, status, pending, resolution.schedule, now);
-    }
-
-    if (job.spec.suspended === true) {
-      delete status.nextRun;
-      status.conditions = ready(status, now, job, 'True', 'Suspended', 'The job is suspended and does not fire.');
-      await this.writeIfChanged(job, status);
-      return {};
-    }
-
-    // A changed schedule or a resumed job does not catch up on firings from before the change.
-    const resumed = findCondition(job.status?.conditions, 'Ready')?.reason === 'Suspended';
-    if (scheduleChanged || resumed) status.lastScheduleTime = laterOf(status.lastScheduleTime, now);
-
-    const decision = firingDecision({
-      schedule: resolution.schedule,
-      earliest: this.earliest(job, status),
+    const { uid } = job.metadata;
+    const quietly = this.quietlyHandled.get(uid)?.time;
+    const { step, status } = decideSync({
+      job,
       now,
-      startingDeadlineSeconds: job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds,
+      pending: this.pending.has(uid),
+      leadingSince: this.leadingSince,
+      ...(quietly !== undefined && { quietlyHandled: quietly }),
+      ...(this.armable(job) && { armLeadMs: this.armLeadMs }),
     });
-    setNextRun(status, decision.next);
-
-    switch (decision.kind) {
+    switch (step.kind) {
+      case 'stall':
+        return this.stall(job, status, now, step.reason, step.message);
+      case 'finishPending':
+        return this.finishPending(job, status, this.pending.get(uid) as PendingFiring, step.schedule, now);
+      case 'suspended':
+        status.conditions = ready(status, now, job, 'True', 'Suspended', 'The job is suspended and does not fire.');
+        await this.writeIfChanged(job, status);
+        return {};
       case 'wait': {
         const [reason, message] =
-          decision.next === null
-            ? ['ScheduleEnded', 'The schedule has no more fire times.']
-            : ['Scheduled', nextMessage(decision.next)];
+          step.next === null ? ['ScheduleEnded', 'The schedule has no more fire times.'] : ['Scheduled', nextMessage(step.next)];
         if (!lastFiringFailed(job)) status.conditions = ready(status, now, job, 'True', reason, message);
-        if (decision.next !== null && this.armable(job) && decision.next.getTime() - now.getTime() <= this.armLeadMs) {
-          return this.arm(job, status, decision.next);
-        }
+        if (step.arm && step.next !== null) return this.arm(job, status, step.next);
         await this.writeIfChanged(job, status);
-        return this.wakeFor(job, decision.next);
+        return this.wakeFor(job, step.next);
       }
       case 'tooLate': {
-        const late = Math.round((now.getTime() - decision.due.getTime()) / 1000);
+        const late = Math.round((now.getTime() - step.due.getTime()) / 1000);
         this.event(job, {
           type: 'Warning',
           reason: 'MissedSchedule',
-          message: `Skipped the firing at ${decision.due.toISOString()}: ${late}s late, past startingDeadlineSeconds.`,
+          message: `Skipped the firing at ${step.due.toISOString()}: ${late}s late, past startingDeadlineSeconds.`,
         });
         this.options.metrics.fires.inc({ outcome: 'MissedSchedule' });
-        status.lastScheduleTime = decision.due.toISOString();
-        status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(decision.next));
+        status.lastScheduleTime = step.due.toISOString();
+        status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(step.next));
         await this.writeIfChanged(job, status);
-        return this.wakeFor(job, decision.next);
+        return this.wakeFor(job, step.next);
       }
       case 'fire':
-        return this.fire(job, status, decision.due, decision.next, now);
+        return this.fire(job, status, step.due, step.next, now, step.inherited);
     }
   }
 
@@ -172,6 +152,7 @@ export class JobSyncer {
     due: Date,
     next: Date | null,
     now: Date,
+    inherited: boolean,
   ): Promise<SyncDecision> {
     const { spec, metadata } = job;
     let messages: number | undefined;
@@ -189,7 +170,7 @@ export class JobSyncer {
     // later-recorded firing the predecessor left half-done is finished first, then `due` (requeued).
     let found: FiringTasks | undefined;
     let notAfter = firingDeadline(job, due, next);
-    if (due < this.leadingSince) {
+    if (inherited) {
       const tasks = await this.firings.activeTasks(job, this.clusterOf(job));
       const handled = new Date(status.lastScheduleTime ?? metadata.creationTimestamp ?? 0);
       const interrupted = interruptedFiring(tasks, metadata.uid, handled, due);
@@ -498,15 +479,6 @@ export class JobSyncer {
     );
     if (await this.writeIfChanged(job, status)) this.event(job, { type: 'Warning', reason, message });
     return {};
-  }
-
-  /** Firings after this instant are not yet handled. */
-  private earliest(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Date {
-    const fromStatus = status.lastScheduleTime ?? job.metadata.creationTimestamp;
-    const remembered = this.quietlyHandled.get(job.metadata.uid)?.time;
-    const candidates = [fromStatus, remembered].filter((t) => t !== undefined).map((t) => new Date(t));
-    if (candidates.length === 0) return new Date(0);
-    return new Date(Math.max(...candidates.map((t) => t.getTime())));
   }
 
   private async writeIfChanged(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<boolean> {
