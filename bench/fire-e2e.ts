@@ -15,7 +15,7 @@
 //
 //   npx tsx bench/fire-e2e.ts [--jobs 1000] [--seconds 60] [--warmup 20] [--schedule EXPR]
 //                             [--task-seconds 1] [--outage-seconds N] [--grace 10] [--baseline-seconds 10]
-//                             [--workers N] [--no-build | --dist DIR] [--startup-timeout 300]
+//                             [--workers N] [--no-build | --dist DIR] [--startup-timeout 300] [--cpu-prof DIR]
 //
 // Job i has schedule `${i % 10}-59/10` (every 10 s at second i mod 10: 100 firings/s at 1,000 jobs), or
 // --schedule for every job; taskDefinition sleeper-task, TopUp, and every task stops after --task-seconds,
@@ -36,24 +36,20 @@
 // --outage-seconds N freezes the kube-apiserver (SIGSTOP) 10 s into the window for N seconds, then
 // SIGCONT, and reports the firings due during the outage.
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
-import https from 'node:https';
+import { copyFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
-import { group, plural, scheduleSeed, version } from '../src/api/index.js';
-import { withPooledAgent } from '../src/kube/load-kube-config.js';
-import { parseSchedule, resolveRandomFields } from '../src/schedule/index.js';
 import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
-import type { RunTaskArrival } from './local-ecs-server.js';
+import { byVerbResource, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
+import { adminKubeConfig, applyCrd, buildController, createJobs, logSummary, repo, startController, type CreatedJob } from './e2e-setup.js';
+import { checkFirings } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
+import { StartupWatch } from './next-run-watch.js';
+import { cpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
 const namespace = 'bench-fire-e2e';
 const createConcurrency = 20;
 // The outage starts this long into the window.
@@ -73,6 +69,7 @@ interface Options {
   baselineSeconds: number;
   startupTimeoutSeconds: number;
   workers: number | undefined;
+  cpuProf: string | undefined;
   build: boolean;
   dist: string;
 }
@@ -90,6 +87,7 @@ function benchOptions(): Options {
       'baseline-seconds': { type: 'string', default: '10' },
       'startup-timeout': { type: 'string', default: '300' },
       workers: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       dist: { type: 'string' },
     },
@@ -110,6 +108,7 @@ function benchOptions(): Options {
     baselineSeconds: number('baseline-seconds', 1),
     startupTimeoutSeconds: number('startup-timeout', 1),
     workers: values.workers === undefined ? undefined : Math.floor(number('workers', 1)),
+    cpuProf: values['cpu-prof'],
     build: values.dist === undefined && !values['no-build'],
     dist: values.dist ?? join(repo, 'dist'),
   };
@@ -121,339 +120,6 @@ function benchOptions(): Options {
 }
 
 const scheduleOf = (i: number, options: Options) => options.schedule ?? `${i % 10}-59/10`;
-const jobName = (i: number, jobs: number) => `job-${String(i).padStart(String(jobs - 1).length, '0')}`;
-
-// ---------------------------------------------------------------- /proc
-
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU seconds (user + system, all threads) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // After "pid (comm) " the fields start at state (field 3); utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-}
-
-/** Peak (VmHWM) and current (VmRSS) resident set of the process, in bytes. */
-function memoryOf(pid: number): { peak: number; rss: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { peak: kb('VmHWM'), rss: kb('VmRSS') };
-}
-
-/** The stack's kube-apiserver and etcd, by the PIDs it records in its directory and their /proc comm. */
-function stackPids(stack: Stack): { apiserver: number; etcd: number } {
-  const found: Record<string, number> = {};
-  for (const line of readFileSync(join(stack.dir, 'pids'), 'utf8').split('\n')) {
-    const pid = Number(line);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    try {
-      found[readFileSync(`/proc/${pid}/comm`, 'utf8').trim()] = pid;
-    } catch {
-      // gone
-    }
-  }
-  const apiserver = found['kube-apiserver'];
-  const etcd = found.etcd;
-  if (apiserver === undefined || etcd === undefined) throw new Error(`kube-apiserver or etcd not found among ${JSON.stringify(found)}`);
-  return { apiserver, etcd };
-}
-
-// ---------------------------------------------------------------- the apiserver's request counter
-
-/** apiserver_request_total by "VERB resource[/subresource] code". */
-type RequestCounts = Map<string, number>;
-
-function httpsGet(url: string, ca: string, token: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(url, { ca, headers: { Authorization: `Bearer ${token}` }, timeout: timeoutMs, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`GET ${url}: ${response.statusCode}`)),
-      );
-    });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)));
-    request.on('error', reject);
-  });
-}
-
-/**
- * Scrapes the apiserver's /metrics. The scrape itself is not in apiserver_request_total (kube-apiserver
- * v1.35.4 counts resource requests only: two scrapes with nothing else running differ by nothing).
- */
-async function scrapeRequests(stack: Stack): Promise<RequestCounts> {
-  const text = await httpsGet(`${stack.apiserverUrl}/metrics`, stack.caPem, stack.users.admin.token, 30_000);
-  const counts: RequestCounts = new Map();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const labels = Object.fromEntries([...line.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    const what = `${labels.resource ?? ''}${labels.subresource ? `/${labels.subresource}` : ''}` || '(no resource)';
-    const key = `${labels.verb} ${what} ${labels.code}`;
-    counts.set(key, (counts.get(key) ?? 0) + value);
-  }
-  return counts;
-}
-
-/** end - start, zero entries dropped. */
-function requestDelta(end: RequestCounts, start: RequestCounts): RequestCounts {
-  const delta: RequestCounts = new Map();
-  for (const [key, value] of end) {
-    const d = value - (start.get(key) ?? 0);
-    if (d > 0) delta.set(key, d);
-  }
-  return delta;
-}
-
-/** Counts by "VERB resource" (codes summed), and the count of non-2xx answers. */
-function byVerbResource(counts: RequestCounts): { rows: Map<string, number>; failed: Map<string, number> } {
-  const rows = new Map<string, number>();
-  const failed = new Map<string, number>();
-  for (const [key, n] of counts) {
-    const code = key.slice(key.lastIndexOf(' ') + 1);
-    const what = key.slice(0, key.lastIndexOf(' '));
-    rows.set(what, (rows.get(what) ?? 0) + n);
-    if (!code.startsWith('2')) failed.set(key, n);
-  }
-  return { rows, failed };
-}
-
-const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
-
-// ---------------------------------------------------------------- the local ECS (a child process)
-
-
-// ---------------------------------------------------------------- set-up through the apiserver
-
-function adminKubeConfig(stack: Stack): KubeConfig {
-  const config = new KubeConfig();
-  config.loadFromFile(stack.kubeconfigPath);
-  return withPooledAgent(config);
-}
-
-/** Applies crds/scheduledecsjobs.yaml with kubectl (as a user installs it) and waits until it is served. */
-function applyCrd(stack: Stack): void {
-  const kubectl = (...args: string[]) => execFileSync(stack.kubectl, ['--kubeconfig', stack.kubeconfigPath, ...args], { stdio: 'pipe' });
-  kubectl('apply', '-f', join(repo, 'crds/scheduledecsjobs.yaml'));
-  kubectl('wait', '--for=condition=Established', '--timeout=60s', `crd/${plural}.${group}`);
-}
-
-interface CreatedJob {
-  name: string;
-  uid: string;
-  schedule: string;
-}
-
-/** Creates the namespace and the jobs, `createConcurrency` requests in flight. */
-async function createJobs(kubeConfig: KubeConfig, options: Options): Promise<CreatedJob[]> {
-  await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
-  const jobs: CreatedJob[] = new Array(options.jobs);
-  let nextIndex = 0;
-  const createOne = async (i: number) => {
-    const name = jobName(i, options.jobs);
-    const spec = { taskDefinition: 'sleeper-task', schedule: scheduleOf(i, options) };
-    const body = { apiVersion: `${group}/${version}`, kind: 'ScheduledEcsJob', metadata: { name }, spec };
-    const created = (await api.createNamespacedCustomObject({ group, version, plural, namespace, body })) as { metadata: { uid: string } };
-    jobs[i] = { name, uid: created.metadata.uid, schedule: spec.schedule };
-  };
-  const worker = async () => {
-    for (let i = nextIndex++; i < options.jobs; i = nextIndex++) await createOne(i);
-  };
-  await Promise.all(Array.from({ length: Math.min(createConcurrency, options.jobs) }, worker));
-  return jobs;
-}
-
-// ---------------------------------------------------------------- start-up: every job has status.nextRun
-
-/** Watches the namespace until every job has status.nextRun; records when and the controller's CPU then. */
-class StartupWatch {
-  private readonly withNextRun = new Set<string>();
-  private abort: AbortController | undefined;
-  doneAt: number | undefined;
-  controllerCpuAtDone: number | undefined;
-  error: string | undefined;
-  controllerPid: number | undefined;
-
-  constructor(private readonly jobs: number) {}
-
-  /** Opens the watch (from now: ADDED for every job, then changes); resolves once it is established. */
-  async start(kubeConfig: KubeConfig): Promise<void> {
-    const path = `/apis/${group}/${version}/namespaces/${namespace}/${plural}`;
-    this.abort = await new Watch(kubeConfig).watch(path, {}, (phase, object: { metadata: { name: string }; status?: { nextRun?: string } }) => {
-      if (phase === 'DELETED' || object.status?.nextRun === undefined) this.withNextRun.delete(object.metadata.name);
-      else this.withNextRun.add(object.metadata.name);
-      if (this.doneAt === undefined && this.withNextRun.size === this.jobs) this.finish();
-    }, (error: unknown) => {
-      if (this.doneAt === undefined && this.abort !== undefined) this.error = `watch ended early: ${String(error)}`;
-    });
-  }
-
-  private finish(): void {
-    this.doneAt = Date.now();
-    if (this.controllerPid !== undefined) this.controllerCpuAtDone = cpuSeconds(this.controllerPid);
-    this.stop();
-  }
-
-  /** Closes the watch (before the window: it must not count there). */
-  stop(): void {
-    const abort = this.abort;
-    this.abort = undefined;
-    abort?.abort();
-  }
-
-  get count(): number {
-    return this.withNextRun.size;
-  }
-}
-
-// ---------------------------------------------------------------- the controller
-
-/** Compiles src/ into dist/ as `make build` does; returns what was built (commit, modified files). */
-function buildController(): string {
-  const started = Date.now();
-  // Read-only git (no index refresh): another checkout user may be running git at the same time.
-  const git = (...args: string[]) => execFileSync('git', ['--no-optional-locks', ...args], { cwd: repo, encoding: 'utf8' }).trim();
-  const modified = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-  const commit = git('rev-parse', '--short', 'HEAD');
-  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.build.json')], { stdio: 'inherit', cwd: repo });
-  const changes = modified > 0 ? ` with ${modified} modified file(s) under src/` : ' (src/ unmodified)';
-  return `built in ${((Date.now() - started) / 1000).toFixed(1)} s from the working tree at ${commit}${changes}`;
-}
-
-/** `node <dist>/main.js controller` against the stack (admin kubeconfig) and the local ECS. */
-function startController(stack: Stack, options: Options, ecsUrl: string): BackgroundProcess {
-  return stack.startProcess({
-    name: 'controller',
-    command: process.execPath,
-    args: [
-      join(options.dist, 'main.js'),
-      'controller',
-      '--kubeconfig', stack.kubeconfigPath,
-      '--watch-namespace', namespace,
-      '--lease-namespace', namespace,
-      '--name', 'ecs-scheduler',
-      '--identity', 'bench-controller',
-      '--health-address', '127.0.0.1:0',
-      '--log-level', 'warn',
-      '--cluster', 'default',
-      ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
-    ],
-    logFile: join(stack.dir, 'controller.log'),
-    env: {
-      AWS_ENDPOINT_URL: ecsUrl,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-  });
-}
-
-/** The controller's log lines by message, most frequent first (it logs at warn and above). */
-function logSummary(process_: BackgroundProcess): [string, number][] {
-  const counts = new Map<string, number>();
-  let text: string;
-  try {
-    text = readFileSync(process_.logFile ?? '', 'utf8');
-  } catch {
-    return [];
-  }
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let message = line.slice(0, 120);
-    try {
-      const entry = JSON.parse(line) as { level?: string; message?: string; error?: unknown };
-      message = `${entry.level}: ${entry.message}${entry.error === undefined ? '' : ` (${JSON.stringify(entry.error).slice(0, 160)})`}`;
-    } catch {
-      // not JSON: the line itself
-    }
-    counts.set(message, (counts.get(message) ?? 0) + 1);
-  }
-  return [...counts].sort((a, b) => b[1] - a[1]);
-}
-
-// ---------------------------------------------------------------- firings
-
-/** Keys (uid|ISO nominal time) of every firing due in [from, to). */
-function dueFirings(jobs: CreatedJob[], from: number, to: number): Set<string> {
-  const due = new Set<string>();
-  for (const job of jobs) {
-    const schedule = parseSchedule(resolveRandomFields(job.schedule, scheduleSeed(namespace, job.name)), { timezone: 'UTC' });
-    for (let t = schedule.nextFireTime(new Date(from - 1)); t !== null && t.getTime() < to; t = schedule.nextFireTime(t)) {
-      due.add(`${job.uid}|${t.toISOString()}`);
-    }
-  }
-  return due;
-}
-
-interface Lateness {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles, in ms. */
-function latenessOf(values: number[]): Lateness {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
-}
-
-interface FiringCheck {
-  due: number;
-  launched: number;
-  missing: number;
-  duplicated: number;
-  unexpected: number;
-  early: number;
-  lateness: Lateness;
-  onTime: number;
-}
-
-/** Firings due in [from, to) against the RunTask arrivals for them (first arrival per firing). */
-function checkFirings(jobs: CreatedJob[], report: ServerReport, from: number, to: number): FiringCheck {
-  const due = dueFirings(jobs, from, to);
-  const first = new Map<string, number>();
-  let duplicated = 0;
-  let unexpected = 0;
-  let early = 0;
-  for (const a of report.arrivals as RunTaskArrival[]) {
-    if (a.scheduleTime === undefined) continue;
-    const nominal = Date.parse(a.scheduleTime);
-    if (nominal < from || nominal >= to) continue;
-    const key = `${a.startedBy}|${a.scheduleTime}`;
-    if (!due.has(key)) unexpected++;
-    if (first.has(key)) {
-      duplicated++;
-      continue;
-    }
-    if (a.arrivedAtMs < nominal) early++;
-    first.set(key, a.arrivedAt - report.clockOffsetMs - nominal);
-  }
-  const launched = [...first.keys()].filter((key) => due.has(key)).length;
-  const lateness = [...first.values()];
-  return {
-    due: due.size,
-    launched,
-    missing: due.size - launched,
-    duplicated,
-    unexpected,
-    early,
-    lateness: latenessOf(lateness),
-    onTime: lateness.filter((l) => l < onTimeMs).length,
-  };
-}
 
 // ---------------------------------------------------------------- the run
 
@@ -526,7 +192,7 @@ async function apiserverOutage(running: Running, pid: number, from: number, to: 
 }
 
 async function run(options: Options, running: Running): Promise<{ measured: Measured; jobs: CreatedJob[]; source: string }> {
-  const source = `${options.dist}, ${options.build ? buildController() : 'as given, not rebuilt'}`;
+  const source = `${options.dist}, ${options.build ? buildController(options.dist) : 'as given, not rebuilt'}`;
   progress('starting the local stack (kube-apiserver, etcd; moto unused)');
   const stack = await startStack({ log: (m) => progress(`stack: ${m}`) });
   running.stack = stack;
@@ -536,7 +202,7 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
   applyCrd(stack);
   const kubeConfig = adminKubeConfig(stack);
   const createStarted = Date.now();
-  const jobs = await createJobs(kubeConfig, options);
+  const jobs = await createJobs(kubeConfig, { namespace, count: options.jobs, scheduleOf: (i) => scheduleOf(i, options), concurrency: createConcurrency });
   progress(`created ${jobs.length} jobs in ${((Date.now() - createStarted) / 1000).toFixed(1)} s`);
 
   // The apiserver's own background requests, with nothing else talking to it.
@@ -551,11 +217,18 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     apiserverEtcdCpu: cpuSeconds(pids.apiserver) + cpuSeconds(pids.etcd) - baselineCpuFrom,
   };
 
-  const startup = new StartupWatch(options.jobs);
+  const startup = new StartupWatch(namespace, options.jobs);
   running.startup = startup;
   await startup.start(kubeConfig);
   const startedAt = Date.now();
-  const controller = startController(stack, options, ecs.url);
+  const controller = startController(stack, {
+    dist: options.dist,
+    namespace,
+    ecsUrl: ecs.url,
+    ...(options.workers !== undefined && { workers: options.workers }),
+    // The profile is written when the controller exits (SIGTERM at the end of the run).
+    ...(options.cpuProf !== undefined && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] }),
+  });
   running.controller = controller;
   startup.controllerPid = controller.pid;
   progress(`controller started (pid ${controller.pid}, ${join(options.dist, 'main.js')}); warm-up ${options.warmup} s`);
@@ -603,7 +276,6 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
 
 // ---------------------------------------------------------------- output
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 
 function printRequests(m: Measured, launched: number): { total: number; net: number } {
@@ -632,7 +304,7 @@ function printRequests(m: Measured, launched: number): { total: number; net: num
 function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: string, loadStart: number[]) {
   const loadEnd = loadavg();
   const windowSeconds = (m.windowEnd - m.windowStart) / 1000;
-  const check = checkFirings(jobs, m.report, m.windowStart, m.windowEnd);
+  const check = checkFirings(jobs, m.report, { namespace, from: m.windowStart, to: m.windowEnd, onTimeMs });
   const cpu = (k: keyof ProcessCpu) => m.cpuEnd[k] - m.cpuStart[k];
   const controllerCpu = cpu('controller');
   const perFiringMs = (controllerCpu * 1000) / Math.max(1, check.launched);
@@ -665,7 +337,7 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   console.log('\nstart-up (controller start until every job has status.nextRun)');
   console.log(startupMs === undefined ? `  not reached (${m.startup.count}/${options.jobs})${m.startup.error ? `: ${m.startup.error}` : ''}` : `  ${(startupMs / 1000).toFixed(1)} s, controller CPU ${startupCpu?.toFixed(2)} s`);
 
-  const outage = m.outage === undefined ? undefined : checkFirings(jobs, m.report, m.outage.from, m.outage.to);
+  const outage = m.outage === undefined ? undefined : checkFirings(jobs, m.report, { namespace, from: m.outage.from, to: m.outage.to, onTimeMs });
   if (outage !== undefined) {
     console.log(`\napiserver outage (SIGSTOP ${options.outageSeconds} s from ${outageOffsetMs / 1000} s into the window)`);
     console.log(`  firings due during it: ${outage.due}; launched ${outage.launched} (${outage.onTime} within ${onTimeMs} ms); missing ${outage.missing}; duplicated ${outage.duplicated}`);

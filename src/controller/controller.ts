@@ -15,6 +15,8 @@ import { WorkQueue } from './work-queue.js';
 export interface JobCache {
   get(key: string): KubernetesObject | undefined;
   keys(): string[];
+  /** How many jobs are cached (keys().length, without building the array). */
+  size?(): number;
 }
 
 // A key whose firing stopped because this replica was not leader at the time is looked at again after this.
@@ -48,8 +50,19 @@ export class Controller {
   private workers: Promise<void>[] = [];
   private resyncTimer: unknown;
   private readonly parsed = new WeakMap<object, ParsedJob>();
+  // Keys listed when this replica began leading and not reconciled since: start-up is done when empty.
+  private awaitingFirstReconcile = new Set<string>();
+  private leadingSince = 0;
 
-  constructor(private readonly options: ControllerOptions) {}
+  constructor(private readonly options: ControllerOptions) {
+    const { informer } = options;
+    options.metrics.observe({
+      jobs: () => informer.size?.() ?? informer.keys().length,
+      armed: () => this.queue?.delayedCount ?? 0,
+      awaitingFirstReconcile: () => this.awaitingFirstReconcile.size,
+      leading: () => this.queue !== undefined,
+    });
+  }
 
   /** Informer handlers: a changed job is reconciled at once, a deleted one's timer is cancelled. */
   readonly handlers = {
@@ -71,7 +84,10 @@ export class Controller {
     const queue = new WorkQueue({ clock, timers });
     this.queue = queue;
     this.options.syncer.beginLeading(clock.now());
-    for (const key of this.options.informer.keys()) queue.add(key);
+    const keys = this.options.informer.keys();
+    this.awaitingFirstReconcile = new Set(keys);
+    this.leadingSince = clock.now().getTime();
+    for (const key of keys) queue.add(key);
     this.workers = Array.from({ length: workers }, () => this.work(queue));
     this.scheduleResync(queue);
   }
@@ -95,6 +111,7 @@ export class Controller {
     this.queue = undefined;
     if (this.resyncTimer !== undefined) this.options.timers.clearTimeout(this.resyncTimer);
     this.options.armed?.cancelAll();
+    this.awaitingFirstReconcile = new Set();
     queue.shutDown();
     await Promise.all(this.workers);
     this.workers = [];
@@ -129,10 +146,18 @@ export class Controller {
         }
       } finally {
         queue.done(key);
+        this.reconciledOnce(key);
         this.options.metrics.reconcileDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
         this.options.metrics.queueDepth.set(queue.depth);
       }
     }
+  }
+
+  /** Logs once every job listed when leading began has been reconciled (and so armed, if it has a next firing). */
+  private reconciledOnce(key: string): void {
+    if (!this.awaitingFirstReconcile.delete(key) || this.awaitingFirstReconcile.size > 0) return;
+    const seconds = (this.options.clock.now().getTime() - this.leadingSince) / 1000;
+    this.options.logger.info('every listed job reconciled once', { jobs: this.options.informer.size?.() ?? this.options.informer.keys().length, seconds });
   }
 
   private async reconcile(key: string): Promise<Date | undefined> {

@@ -1,8 +1,26 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What the gauges read at scrape time; the controller supplies it (see Controller). */
+export interface ControllerGauges {
+  /** Jobs in the informer's cache. */
+  jobs(): number;
+  /** Jobs whose next wake-up (firing, arming, retry) waits on the timer heap. */
+  armed(): number;
+  /** Jobs listed when this replica began leading that have not been reconciled since. */
+  awaitingFirstReconcile(): number;
+  /** Whether this replica leads (and fires). */
+  leading(): boolean;
+}
+
 /** The controller's Prometheus metrics, on a registry of its own (no global state). */
 export class ControllerMetrics {
   readonly registry = new Registry();
+  private gauges: ControllerGauges = { jobs: () => 0, armed: () => 0, awaitingFirstReconcile: () => 0, leading: () => false };
+
+  /** Makes the scrape-time gauges read `gauges`. */
+  observe(gauges: ControllerGauges): void {
+    this.gauges = gauges;
+  }
 
   readonly fires = new Counter({
     name: 'ecs_scheduler_fires_total',
@@ -56,4 +74,32 @@ export class ControllerMetrics {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+
+  // Read at scrape time: start-up at scale (docs/benchmarks.md, "Start-up at scale") is timed by these.
+  readonly jobs = this.scrapedGauge('ecs_scheduler_jobs', 'Jobs in the informer cache.', () => this.gauges.jobs());
+  readonly armed = this.scrapedGauge(
+    'ecs_scheduler_jobs_armed',
+    'Jobs whose next wake-up (firing, arming or retry) is on the timer heap.',
+    () => this.gauges.armed(),
+  );
+  readonly awaitingFirstReconcile = this.scrapedGauge(
+    'ecs_scheduler_jobs_awaiting_first_reconcile',
+    'Jobs listed when this replica began leading that have not been reconciled since; 0 once start-up is done.',
+    () => this.gauges.awaitingFirstReconcile(),
+  );
+  readonly leader = this.scrapedGauge('ecs_scheduler_leader', '1 while this replica leads (and fires), else 0.', () =>
+    this.gauges.leading() ? 1 : 0,
+  );
+
+  /** A gauge set from `read` at each scrape. */
+  private scrapedGauge(name: string, help: string, read: () => number): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
 }

@@ -93,6 +93,11 @@ export class WorkQueue {
     return this.waiting.length;
   }
 
+  /** Keys waiting for a delayed add (their next firing, arming or retry). */
+  get delayedCount(): number {
+    return this.delayed.size;
+  }
+
   /** Stops handing out keys and drops every delayed add; waiting getters get undefined. */
   shutDown(): void {
     this.closed = true;

@@ -4,10 +4,12 @@ import {
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  makeInformer,
+  ListWatch,
+  Watch,
 } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { group, plural, version } from '../api/index.js';
+import { defaultKubeTimeoutMs, timeoutOptions } from './request-timeout.js';
 
 /** Handlers of the job informer's events, by job key (namespace/name). */
 export interface JobInformerHandlers {
@@ -17,6 +19,37 @@ export interface JobInformerHandlers {
 
 // After a watch error the informer is restarted after this pause (it re-lists, then watches again).
 const restartDelayMs = 2_000;
+// The list is read in pages of this many jobs, so that 100,000 jobs never arrive as one response, held at
+// once as its text and its parsed objects. Measured at 100,000 (docs/benchmarks.md, "Start-up at scale"):
+// one response peaked at 609 MB of RSS while listing; pages of 500 (client-go's default) at 420 MB but took
+// 10.7 s against 5.5 s, each page being a round trip and a read from etcd; pages of 5,000 at 445 MB, 8.7 s.
+const listPageSize = 5_000;
+const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The object as the cache keeps it: without metadata.managedFields and kubectl's last-applied annotation.
+ * The controller reads neither, and they are a large part of a small object: at 10,000 jobs whose status
+ * was written, managedFields (two managers, each a tree of empty objects) was about a third of the heap
+ * the jobs took (docs/benchmarks.md, "Start-up at scale"). The metadata is rebuilt rather than `delete`d
+ * from, which would turn it into a slower, larger dictionary object.
+ */
+export function slimmed<T extends KubernetesObject>(object: T): T {
+  const metadata = object.metadata;
+  if (metadata === undefined || (metadata.managedFields === undefined && metadata.annotations?.[lastAppliedAnnotation] === undefined)) return object;
+  const { managedFields: _managedFields, annotations, ...kept } = metadata;
+  if (annotations !== undefined) {
+    const { [lastAppliedAnnotation]: _lastApplied, ...otherAnnotations } = annotations;
+    if (Object.keys(otherAnnotations).length > 0) Object.assign(kept, { annotations: otherAnnotations });
+  }
+  return { ...object, metadata: kept };
+}
+
+/** A Watch whose events carry slimmed objects. */
+class SlimmingWatch extends Watch {
+  override watch(...[path, queryParams, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
+    return super.watch(path, queryParams, (phase, object: KubernetesObject, watchObject) => callback(phase, slimmed(object), watchObject), done);
+  }
+}
 
 /**
  * A list-watch cache of ScheduledEcsJobs, in every namespace or in one, built on @kubernetes/client-node's
@@ -25,6 +58,8 @@ const restartDelayMs = 2_000;
 export class JobInformer {
   private readonly informer;
   private stopped = false;
+  // What the controller reacts to, by key: the object's identity, spec (generation) and metadata.
+  private readonly seen = new Map<string, string>();
   synced = false;
 
   constructor(options: { kubeConfig: KubeConfig; namespace?: string; logger: Logger; handlers: JobInformerHandlers }) {
@@ -34,15 +69,31 @@ export class JobInformer {
       namespace === undefined
         ? `/apis/${group}/${version}/${plural}`
         : `/apis/${group}/${version}/namespaces/${namespace}/${plural}`;
-    const list = async () =>
+    const listPage = async (_continue: string | undefined) =>
       (namespace === undefined
-        ? await api.listClusterCustomObject({ group, version, plural })
-        : await api.listNamespacedCustomObject({ group, version, plural, namespace })) as KubernetesListObject<KubernetesObject>;
-    this.informer = makeInformer<KubernetesObject>(options.kubeConfig, path, list);
+        ? await api.listClusterCustomObject({ group, version, plural, limit: listPageSize, _continue }, timeoutOptions(defaultKubeTimeoutMs))
+        : await api.listNamespacedCustomObject(
+            { group, version, plural, namespace, limit: listPageSize, _continue },
+            timeoutOptions(defaultKubeTimeoutMs),
+          )) as KubernetesListObject<KubernetesObject> & { metadata?: { continue?: string } };
+    // Every page comes from the snapshot of the first (the continue token carries its resourceVersion),
+    // so the pages together are one consistent list, and the watch starts from its resourceVersion.
+    const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
+      const items: KubernetesObject[] = [];
+      let page = await listPage(undefined);
+      for (;;) {
+        for (const item of page.items) items.push(slimmed(item));
+        const next = page.metadata?.continue;
+        if (next === undefined || next === '') break;
+        page = await listPage(next);
+      }
+      return { apiVersion: page.apiVersion, kind: page.kind, metadata: { resourceVersion: page.metadata?.resourceVersion }, items } as KubernetesListObject<KubernetesObject>;
+    };
+    this.informer = new ListWatch<KubernetesObject>(path, new SlimmingWatch(options.kubeConfig), list, false);
     const key = (o: KubernetesObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
-    // What the controller reacts to: the object's identity, spec (generation) and metadata. An update
-    // that changes only status, as the echo of the controller's own status write does, changes none.
-    const seen = new Map<string, string>();
+    // An update that changes only status, as the echo of the controller's own status write does, changes
+    // none of what `seen` holds.
+    const seen = this.seen;
     const changed = (o: KubernetesObject) => {
       const k = key(o);
       const m = o.metadata;
@@ -56,9 +107,6 @@ export class JobInformer {
     this.informer.on('delete', (o) => {
       seen.delete(key(o));
       handlers.deleted(key(o), o.metadata?.uid);
-    });
-    this.informer.on('connect', () => {
-      this.synced = true;
     });
     this.informer.on('error', (error: unknown) => {
       if (this.stopped) return;
@@ -84,6 +132,11 @@ export class JobInformer {
   get(key: string): KubernetesObject | undefined {
     const [namespace, name] = key.split('/');
     return this.informer.get(name ?? '', namespace);
+  }
+
+  /** How many jobs are cached. */
+  size(): number {
+    return this.seen.size;
   }
 
   /** Keys of every cached job. */

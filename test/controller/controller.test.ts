@@ -13,8 +13,8 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 50; i++) await Promise.resolve();
 }
 
-/** A Controller over one cached job and a syncer that records each sync and fails as told. */
-function controllerWith(failures: Error[]) {
+/** A Controller over one cached job and a syncer that records each sync, fails as told, and asks to come back after `requeueAfterMs`. */
+function controllerWith(failures: Error[], requeueAfterMs?: number) {
   const clock = new FakeClock(created);
   const object = job() as unknown as KubernetesObject;
   const syncs: Date[] = [];
@@ -25,7 +25,7 @@ function controllerWith(failures: Error[]) {
       syncs.push(now);
       const failure = failures.shift();
       if (failure !== undefined) throw failure;
-      return {};
+      return requeueAfterMs === undefined ? {} : { requeueAt: new Date(now.getTime() + requeueAfterMs) };
     },
   } as unknown as JobSyncer;
   const statusWriter = Object.assign(new FakeStatusWriter(), {
@@ -34,6 +34,7 @@ function controllerWith(failures: Error[]) {
     forgetAll: () => undefined,
     flushAll: async () => undefined,
   });
+  const metrics = new ControllerMetrics();
   const controller = new Controller({
     informer: { get: () => object, keys: () => ['default/sleeper-task'] },
     syncer,
@@ -42,10 +43,10 @@ function controllerWith(failures: Error[]) {
     clock,
     timers: clock,
     logger: winston.createLogger({ silent: true }),
-    metrics: new ControllerMetrics(),
+    metrics,
     workers: 1,
   });
-  return { clock, controller, syncs };
+  return { clock, controller, syncs, metrics };
 }
 
 describe('Controller', () => {
@@ -68,5 +69,21 @@ describe('Controller', () => {
     await settle();
     expect(syncs).to.have.length(2);
     await controller.stopFiring();
+  });
+
+  it('tells on /metrics when every listed job has been reconciled once and armed (start-up at scale)', async () => {
+    const { controller, metrics } = controllerWith([], 60_000);
+    const gauges = async () => {
+      const text = await metrics.registry.metrics();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      return [value('ecs_scheduler_jobs'), value('ecs_scheduler_leader'), value('ecs_scheduler_jobs_awaiting_first_reconcile'), value('ecs_scheduler_jobs_armed')];
+    };
+    expect(await gauges(), 'not leading yet').to.deep.equal([1, 0, 0, 0]);
+    controller.startFiring();
+    expect(await gauges(), 'leading, nothing reconciled yet').to.deep.equal([1, 1, 1, 0]);
+    await settle();
+    expect(await gauges(), 'reconciled once, and waiting on the timer heap').to.deep.equal([1, 1, 0, 1]);
+    await controller.stopFiring();
+    expect(await gauges()).to.deep.equal([1, 0, 0, 0]);
   });
 });
