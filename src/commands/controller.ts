@@ -43,6 +43,10 @@ options (environment variable in brackets):
   --shim-address, --shim-port, --shim-namespace, --shim-auth, --shim-insecure
                            as the shim command's --address, --port, --namespace, --auth, --insecure
   --log-level LEVEL        error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
+  --routine-status-seconds N
+                           a successful firing of a job that ran before is written to status within
+                           N seconds, with any others of the job meanwhile (default 30); changes of
+                           state within a second [ECSS_ROUTINE_STATUS_SECONDS]
   --ecs-modify-rate N, --ecs-modify-burst N
                            RunTask and StopTask calls a second, and at once (default 40 and 100,
                            ECS's default quotas) [ECSS_ECS_MODIFY_RATE, ECSS_ECS_MODIFY_BURST]
@@ -68,6 +72,7 @@ export interface ControllerSettings {
   shim: boolean;
   shimArgs: string[];
   logLevel: string;
+  routineStatusSeconds: number;
   ecsRateLimits: EcsRateLimits;
 }
 
@@ -130,6 +135,7 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
         'shim-auth': { type: 'boolean' },
         'shim-insecure': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'routine-status-seconds': { type: 'string' },
         'ecs-modify-rate': { type: 'string' },
         'ecs-modify-burst': { type: 'string' },
         'ecs-read-rate': { type: 'string' },
@@ -148,6 +154,8 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
   if (typeof workers !== 'number') return workers;
   const lease = positiveInt('--lease-duration', values['lease-duration'] ?? env.ECSS_LEASE_DURATION ?? '15');
   if (typeof lease !== 'number') return lease;
+  const routine = positiveInt('--routine-status-seconds', values['routine-status-seconds'] ?? env.ECSS_ROUTINE_STATUS_SECONDS ?? '30');
+  if (typeof routine !== 'number') return routine;
   const limits = ecsRateLimits(values, env);
   if ('error' in limits) return limits;
   const shimArgs = [
@@ -169,6 +177,7 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
     shim: values.shim ?? envFlag(env.ECSS_SHIM),
     shimArgs,
     logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
+    routineStatusSeconds: routine,
     ecsRateLimits: limits,
   };
   const kubeconfig = values.kubeconfig ?? env.ECSS_KUBECONFIG;
@@ -203,6 +212,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
     clock,
     timers,
     logger,
+    routineDelayMs: settings.routineStatusSeconds * 1000,
   });
   const events = new KubeEventRecorder({
     api: kubeConfig.makeApiClient(CoreV1Api),

@@ -2,15 +2,20 @@ import type { Logger } from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 import type { Clock, TimerApi } from './clock.js';
 import type { OverlayStatusWriter, StatusPatcher } from './ports.js';
-import { sameStatus } from './same-status.js';
+import { sameJson, sameStatus } from './same-status.js';
 
 // Coalesces a job's status writes and takes them off the firing path. A sync records the status it wants
-// and goes on at once; the recorder patches the apiserver at most once per flush delay per job, with
-// everything recorded meanwhile in one patch (a firing's outcome, the next run, a condition). A failed
+// and goes on at once; the recorder patches the apiserver at most once per flush delay per job (a second),
+// or once per routine delay (30 s) while nothing but successful firings' bookkeeping changed (isRoutine),
+// with everything recorded meanwhile in one patch (several firings' outcomes, the next run, a condition). A failed
 // patch is retried with capped backoff and never blocks a firing: while the apiserver is down, jobs keep
 // firing from the cache, and this recorder's view of each status is what the syncs read (the overlay).
 // Exactly-once does not rest on these writes: client tokens and the tags of launched tasks do
 // (docs/controller.md, "Exactly once").
+// At most `maxInFlight` patches are in flight; the others wait their turn, oldest first. On taking over
+// many jobs every one of them wants a first status at once: unbounded, 10,000 patches went out together,
+// timed out behind each other, the Lease renewal with them, and the controller's memory grew past 1.5 GB
+// (docs/benchmarks.md, "Start-up at scale").
 
 export interface StatusRecorderOptions {
   patcher: StatusPatcher;
@@ -19,48 +24,107 @@ export interface StatusRecorderOptions {
   logger: Logger;
   /** How long a recorded status waits for more before it is written; the bound on status lag. */
   flushDelayMs?: number;
+  /** The same for a routine change (isRoutine): a job firing more often writes several firings at once. */
+  routineDelayMs?: number;
   /** First and largest pause before a failed write is tried again. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Patches in flight at once. */
+  maxInFlight?: number;
 }
 
 interface Entry {
-  job: ScheduledEcsJob;
+  /** The job to write the status of; dropped once written, until the next status is recorded. */
+  job?: ScheduledEcsJob;
   /** What the apiserver holds as far as we know: the base of the next merge patch. */
   written: ScheduledEcsJobStatus;
   /** What the syncs decided; written at the next flush when it differs from `written`. */
   wanted: ScheduledEcsJobStatus;
   timer?: unknown;
+  /** When `timer` fires (epoch ms). */
+  dueAt?: number;
   inFlight?: Promise<void>;
+  /** Waiting in `due` for a write slot. */
+  queued?: boolean;
   failures: number;
 }
 
-/** Default delay: a job's outcome shows in status within about a second of its firing. */
+/** Default delay: a change of state shows in status within about a second. */
 export const defaultFlushDelayMs = 1000;
+/** Default delay of routine changes: a successful firing's bookkeeping shows within 30 s. */
+export const defaultRoutineDelayMs = 30_000;
+
+/**
+ * True when `wanted` differs from `written` only by successful firings' bookkeeping: lastScheduleTime,
+ * nextRun, and lastRun and lastRunTasks of a job that has run before, with the conditions unchanged but for
+ * their wording ("Next run at ..."). A condition that changes status, reason or generation, a first run,
+ * a resolved schedule, anything else, is a change of state, written within the flush delay.
+ */
+export function isRoutine(written: ScheduledEcsJobStatus, wanted: ScheduledEcsJobStatus): boolean {
+  if (written.lastRun === undefined && wanted.lastRun !== undefined) return false;
+  const essence = (status: ScheduledEcsJobStatus): Record<string, unknown> => ({
+    ...status,
+    lastScheduleTime: undefined,
+    nextRun: undefined,
+    lastRun: undefined,
+    lastRunTasks: undefined,
+    conditions: status.conditions?.map((c) => [c.type, c.status, c.reason, c.observedGeneration]),
+  });
+  return sameJson(essence(written), essence(wanted));
+}
+
+/** Enough to keep an apiserver busy; few enough that a Lease renewal is not queued behind thousands. */
+export const defaultMaxInFlight = 8;
+
+/**
+ * What a write needs of the job: which object it is (the patcher addresses it by namespace and name).
+ * Not the whole job: an entry may wait minutes for its turn, and a full copy of every job would be kept
+ * that long at start-up.
+ */
+function addressOf(job: ScheduledEcsJob): ScheduledEcsJob {
+  const { name, namespace, uid } = job.metadata;
+  return { apiVersion: job.apiVersion, kind: job.kind, metadata: { name, namespace, uid }, spec: job.spec };
+}
 
 export class StatusRecorder implements OverlayStatusWriter {
   private readonly entries = new Map<string, Entry>();
   private readonly flushDelayMs: number;
+  private readonly routineDelayMs: number;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
+  private readonly maxInFlight: number;
+  // Entries whose delay is over, waiting for a write slot: a FIFO read from `dueHead`.
+  private due: Entry[] = [];
+  private dueHead = 0;
+  private writing = 0;
+  private idle: (() => void)[] = [];
 
   constructor(private readonly options: StatusRecorderOptions) {
     this.flushDelayMs = options.flushDelayMs ?? defaultFlushDelayMs;
+    this.routineDelayMs = Math.max(this.flushDelayMs, options.routineDelayMs ?? defaultRoutineDelayMs);
     this.retryMs = options.retryMs ?? 500;
     this.maxRetryMs = options.maxRetryMs ?? 30_000;
+    this.maxInFlight = options.maxInFlight ?? defaultMaxInFlight;
   }
 
-  /** Records the status a sync wants; it is written within the flush delay. Never waits, never throws. */
+  /**
+   * Records the status a sync wants; it is written within the flush delay, or the routine delay if the
+   * change is routine. Never waits, never throws.
+   */
   async writeStatus(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void> {
     const { uid } = job.metadata;
     let entry = this.entries.get(uid);
     if (entry === undefined) {
-      entry = { job, written: structuredClone(job.status ?? {}), wanted: {}, failures: 0 };
+      entry = { written: structuredClone(job.status ?? {}), wanted: {}, failures: 0 };
       this.entries.set(uid, entry);
     }
-    entry.job = job;
+    entry.job = addressOf(job);
     entry.wanted = structuredClone(status);
-    this.schedule(entry, this.flushDelayMs);
+    this.schedule(entry, this.delayOf(entry));
+  }
+
+  private delayOf(entry: Entry): number {
+    return isRoutine(entry.written, entry.wanted) ? this.routineDelayMs : this.flushDelayMs;
   }
 
   /**
@@ -96,26 +160,63 @@ export class StatusRecorder implements OverlayStatusWriter {
     for (const uid of [...this.entries.keys()]) this.forget(uid);
   }
 
-  /** Writes everything recorded, once, now (graceful shutdown while still leading). */
+  /** Writes everything recorded, once, now (graceful shutdown while still leading), `maxInFlight` at a time. */
   async flushAll(): Promise<void> {
     await Promise.all(
       [...this.entries.values()].map(async (entry) => {
         await entry.inFlight;
-        if (!this.settled(entry)) await this.flush(entry);
+        if (this.settled(entry)) return;
+        if (entry.timer !== undefined) this.options.timers.clearTimeout(entry.timer);
+        entry.timer = undefined;
+        this.enqueue(entry);
       }),
     );
+    if (this.writing > 0 || this.dueHead < this.due.length) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private settled(entry: Entry): boolean {
     return entry.inFlight === undefined && sameStatus(entry.wanted, entry.written);
   }
 
+  /** Writes `entry` in `delayMs`, or sooner if it is due sooner already. */
   private schedule(entry: Entry, delayMs: number): void {
-    if (entry.timer !== undefined || entry.inFlight !== undefined) return;
+    if (entry.inFlight !== undefined || entry.queued === true) return;
+    const dueAt = this.options.clock.now().getTime() + delayMs;
+    if (entry.timer !== undefined) {
+      if ((entry.dueAt ?? 0) <= dueAt) return;
+      this.options.timers.clearTimeout(entry.timer);
+    }
+    entry.dueAt = dueAt;
     entry.timer = this.options.timers.setTimeout(() => {
       entry.timer = undefined;
-      void this.flush(entry);
+      this.enqueue(entry);
     }, delayMs);
+  }
+
+  /** Puts `entry` in line for a write slot, and starts what the free slots allow. */
+  private enqueue(entry: Entry): void {
+    if (entry.queued === true) return;
+    entry.queued = true;
+    this.due.push(entry);
+    this.startWrites();
+  }
+
+  private startWrites(): void {
+    while (this.writing < this.maxInFlight && this.dueHead < this.due.length) {
+      const entry = this.due[this.dueHead++] as Entry;
+      entry.queued = false;
+      this.writing++;
+      void this.flush(entry).finally(() => {
+        this.writing--;
+        this.startWrites();
+      });
+    }
+    // Drop what was read, now and then rather than per write (shift() on a long array copies it).
+    if (this.dueHead > 1024 && this.dueHead * 2 > this.due.length) {
+      this.due = this.due.slice(this.dueHead);
+      this.dueHead = 0;
+    }
+    if (this.writing === 0 && this.dueHead === this.due.length) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async flush(entry: Entry): Promise<void> {
@@ -123,10 +224,13 @@ export class StatusRecorder implements OverlayStatusWriter {
       this.options.timers.clearTimeout(entry.timer);
       entry.timer = undefined;
     }
-    const { uid, namespace, name } = entry.job.metadata;
-    if (this.entries.get(uid) !== entry || sameStatus(entry.wanted, entry.written)) return;
-    const sent = structuredClone(entry.wanted);
-    const write = this.options.patcher.patchStatus(entry.job, entry.written, sent);
+    const job = entry.job;
+    if (job === undefined || this.entries.get(job.metadata.uid) !== entry || sameStatus(entry.wanted, entry.written)) return;
+    const { uid, namespace, name } = job.metadata;
+    // `wanted` is never changed in place (writeStatus replaces it with a copy of its own), so it can be
+    // sent and kept as `written` without another copy.
+    const sent = entry.wanted;
+    const write = this.options.patcher.patchStatus(job, entry.written, sent);
     entry.inFlight = write.then(
       () => {
         entry.written = sent;
@@ -144,8 +248,15 @@ export class StatusRecorder implements OverlayStatusWriter {
     );
     await entry.inFlight;
     entry.inFlight = undefined;
-    if (this.entries.get(uid) !== entry || sameStatus(entry.wanted, entry.written)) return;
-    const backoff = entry.failures === 0 ? this.flushDelayMs : Math.min(this.maxRetryMs, this.retryMs * 2 ** (entry.failures - 1));
+    if (this.entries.get(uid) !== entry) return;
+    if (sameStatus(entry.wanted, entry.written)) {
+      // Written: until the cache shows it, the entry need hold the written status alone: one copy of it
+      // rather than three, and no copy of the job (at start-up every job has an entry).
+      entry.wanted = entry.written;
+      entry.job = undefined;
+      return;
+    }
+    const backoff = entry.failures === 0 ? this.delayOf(entry) : Math.min(this.maxRetryMs, this.retryMs * 2 ** (entry.failures - 1));
     this.schedule(entry, backoff);
   }
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import winston from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../../src/api/index.js';
 import type { StatusPatcher } from '../../src/controller/ports.js';
-import { StatusRecorder } from '../../src/controller/status-recorder.js';
+import { isRoutine, StatusRecorder } from '../../src/controller/status-recorder.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { created, job } from './builders.js';
 
@@ -24,10 +24,18 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
-function recorder() {
+function jobWithUid(uid: string): ScheduledEcsJob {
+  const built = job();
+  built.metadata = { ...built.metadata, uid };
+  return built;
+}
+
+function recorder(routineDelayMs = 1000) {
   const clock = new FakeClock(created);
   const patcher = new FakePatcher();
-  const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000 });
+  // Routine changes as fast as the others, unless a test says otherwise: most tests here are about
+  // coalescing and retries, whatever the delay.
+  const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, routineDelayMs });
   return { clock, patcher, statuses };
 }
 
@@ -88,5 +96,87 @@ describe('StatusRecorder', () => {
     clock.advance(5000);
     await settle();
     expect(patcher.patches).to.have.length(1);
+  });
+
+  it('keeps at most maxInFlight writes in flight, the others waiting their turn oldest first (flushAll too)', async () => {
+    const clock = new FakeClock(created);
+    const started: string[] = [];
+    const answers: (() => void)[] = [];
+    const patcher: StatusPatcher = {
+      patchStatus: (written) =>
+        new Promise<void>((resolve) => {
+          started.push(written.metadata.uid);
+          answers.push(resolve);
+        }),
+    };
+    const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, routineDelayMs: 1000, maxInFlight: 2 });
+    const uids = ['a', 'b', 'c', 'd', 'e'];
+    for (const uid of uids) await statuses.writeStatus(jobWithUid(uid), { lastScheduleTime: uid });
+    clock.advance(1000);
+    await settle();
+    expect(started, 'two in flight').to.deep.equal(['a', 'b']);
+    answers.shift()?.();
+    await settle();
+    expect(started, 'one answered, the next goes').to.deep.equal(['a', 'b', 'c']);
+    await statuses.writeStatus(jobWithUid('f'), { lastScheduleTime: 'f' });
+    let flushed = false;
+    void statuses.flushAll().then(() => (flushed = true));
+    await settle();
+    expect(started, 'flushAll waits its turn as well').to.deep.equal(['a', 'b', 'c']);
+    for (let i = 0; i < 10 && !flushed; i++) {
+      answers.shift()?.();
+      await settle();
+    }
+    expect(started).to.deep.equal([...uids, 'f']);
+    expect(flushed, 'flushAll resolves once every write is answered').to.equal(true);
+    expect(statuses.backlog).to.equal(0);
+  });
+
+  describe('routine changes (a successful firing of a job that ran before)', () => {
+    const ran: ScheduledEcsJobStatus = {
+      lastScheduleTime: '2026-03-02T09:05:00.000Z',
+      lastRun: '2026-03-02T09:05:00.000Z',
+      nextRun: '2026-03-02T09:10:00.000Z',
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Scheduled', message: 'Next run at 09:10', lastTransitionTime: '2026-03-02T09:00:00Z' }],
+    };
+    const firedAt = (minute: number): ScheduledEcsJobStatus => {
+      const at = `2026-03-02T09:${String(minute).padStart(2, '0')}:00.000Z`;
+      const next = `2026-03-02T09:${String(minute + 5).padStart(2, '0')}:00.000Z`;
+      return { ...ran, lastScheduleTime: at, lastRun: at, nextRun: next, conditions: [{ ...ran.conditions![0]!, message: `Next run at ${next}` }] };
+    };
+
+    it('are written once per routine delay, several firings in one patch', async () => {
+      const { clock, patcher, statuses } = recorder(30_000);
+      const previous = job({}, ran);
+      await statuses.writeStatus(previous, firedAt(10));
+      clock.advance(10_000);
+      await statuses.writeStatus(previous, firedAt(15));
+      clock.advance(19_999);
+      await settle();
+      expect(patcher.patches, 'nothing within the routine delay').to.have.length(0);
+      clock.advance(1);
+      await settle();
+      expect(patcher.patches.map((p) => p.to.lastScheduleTime)).to.deep.equal(['2026-03-02T09:15:00.000Z']);
+    });
+
+    it('a change of state after a routine one is written within the flush delay', async () => {
+      const { clock, patcher, statuses } = recorder(30_000);
+      const previous = job({}, ran);
+      await statuses.writeStatus(previous, firedAt(10));
+      clock.advance(5_000);
+      const failed = { ...firedAt(10), conditions: [{ ...ran.conditions![0]!, status: 'False' as const, reason: 'LaunchFailed' }] };
+      await statuses.writeStatus(previous, failed);
+      clock.advance(1_000);
+      await settle();
+      expect(patcher.patches.map((p) => p.to.conditions?.[0]?.reason)).to.deep.equal(['LaunchFailed']);
+    });
+
+    it('what counts as routine', () => {
+      expect(isRoutine(ran, firedAt(10)), 'bookkeeping and the wording of a condition').to.equal(true);
+      expect(isRoutine({ ...ran, lastRun: undefined }, firedAt(10)), 'a first run').to.equal(false);
+      expect(isRoutine(ran, { ...firedAt(10), conditions: [{ ...ran.conditions![0]!, reason: 'ScheduleEnded' }] }), 'a new reason').to.equal(false);
+      expect(isRoutine(ran, { ...firedAt(10), observedGeneration: 2 }), 'a new generation observed').to.equal(false);
+      expect(isRoutine(ran, { ...firedAt(10), resolvedSchedule: '7 */5' }), 'a resolved schedule').to.equal(false);
+    });
   });
 });
