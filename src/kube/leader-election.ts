@@ -40,7 +40,8 @@ export class LeaderElector implements Leadership {
   private lastRenewMs = 0;
   // When the last attempt found the apiserver unreachable; undefined once it answers again.
   private unreachableSinceMs: number | undefined;
-  private lastAttemptMs = 0;
+  // When the last attempt began (not ended: against a hung apiserver each one takes a call timeout).
+  private lastAttemptStartMs = 0;
   private observed: { holder: string; renewTime: string; atMs: number } | undefined;
   private timer: unknown;
   private stopped = false;
@@ -74,8 +75,13 @@ export class LeaderElector implements Leadership {
     return Math.max(1000, this.retryPeriodMs);
   }
 
+  // Still trying: attempts begin a call timeout (a hung one) plus a retry period apart; one more retry
+  // period spares a loaded event loop. Measured from when the attempt ended, a hung apiserver opened a
+  // gap in every cycle in which the leader was not leader, and an armed firing due in it went out 1 s late.
   private inOutage(now: number): boolean {
-    return this.unreachableSinceMs !== undefined && now - this.lastAttemptMs < 2 * this.retryPeriodMs;
+    return (
+      this.unreachableSinceMs !== undefined && now - this.lastAttemptStartMs < this.callTimeoutMs + 2 * this.retryPeriodMs
+    );
   }
 
   start(): void {
@@ -104,6 +110,7 @@ export class LeaderElector implements Leadership {
   }
 
   private async tick(): Promise<void> {
+    this.lastAttemptStartMs = this.options.clock.now().getTime();
     let renewed = false;
     let unreachable = false;
     try {
@@ -114,7 +121,6 @@ export class LeaderElector implements Leadership {
     }
     if (this.stopped) return;
     const now = this.options.clock.now().getTime();
-    this.lastAttemptMs = now;
     if (unreachable) this.unreachableSinceMs ??= now;
     else this.unreachableSinceMs = undefined;
     if (renewed) {
@@ -152,7 +158,10 @@ export class LeaderElector implements Leadership {
     }
     const holder = lease.spec?.holderIdentity ?? '';
     const renewTime = String(lease.spec?.renewTime ?? '');
-    if (this.observed?.holder !== holder || this.observed.renewTime !== renewTime) {
+    // The first read after an outage counts as a fresh sighting: through the outage the holder could not
+    // renew either, and a follower counting from before it would take the lease from a live leader.
+    const afterOutage = this.unreachableSinceMs !== undefined;
+    if (afterOutage || this.observed?.holder !== holder || this.observed.renewTime !== renewTime) {
       this.observed = { holder, renewTime, atMs: now.getTime() };
     }
     const mine = holder === identity;

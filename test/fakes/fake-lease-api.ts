@@ -1,4 +1,5 @@
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import type { TimerApi } from '../../src/controller/clock.js';
 
 /**
  * The three Lease calls LeaderElector makes, in memory, with the API server's optimistic concurrency:
@@ -13,9 +14,20 @@ export class FakeLeaseApi {
     return this as unknown as CoordinationV1Api;
   }
 
-  /** The API as one replica reaches it: every call fails while `reachable()` is false (crashed, cut off). */
-  clientFor(reachable: () => boolean): CoordinationV1Api {
-    const guard = <T>(call: () => Promise<T>) => (reachable() ? call() : Promise.reject(new Error('unreachable')));
+  /**
+   * The API as one replica reaches it: every call fails while `reachable()` is false (crashed, cut off);
+   * while it is 'hung', a call fails only after `hang.timeoutMs` on `hang.timers`, as the client's own
+   * timeout aborts a call to an apiserver that never answers.
+   */
+  clientFor(reachable: () => boolean | 'hung', hang?: { timers: TimerApi; timeoutMs: number }): CoordinationV1Api {
+    const guard = <T>(call: () => Promise<T>): Promise<T> => {
+      const state = reachable();
+      if (state === true) return call();
+      if (state === 'hung' && hang !== undefined) {
+        return new Promise((_, reject) => hang.timers.setTimeout(() => reject(new Error('The user aborted a request.')), hang.timeoutMs));
+      }
+      return Promise.reject(new Error('unreachable'));
+    };
     return {
       readNamespacedLease: () => guard(() => this.readNamespacedLease()),
       createNamespacedLease: (request: { body: V1Lease }) => guard(() => this.createNamespacedLease(request)),

@@ -125,6 +125,55 @@ describe('LeaderElector', () => {
     expect([a.elector.isLeader(), b.elector.isLeader()].filter(Boolean), 'one leader after the outage').to.have.length(1);
   });
 
+  it('through a hung apiserver (each Lease call times out) the leader stays leader between attempts', async () => {
+    // --lease-duration 3.5: a retry period (500 ms) shorter than a call's timeout (1 s), so attempts end
+    // 1.5 s apart. Counted from an attempt's end, "still trying" lapsed for 0.5 s of every 1.5 s.
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const state = { reachable: true as boolean | 'hung' };
+    const elector = new LeaderElector({
+      api: api.clientFor(() => state.reachable, { timers: clock, timeoutMs: 1_000 }),
+      namespace: 'default',
+      name: 'ecs-scheduler',
+      identity: 'a',
+      clock,
+      timers: clock,
+      logger,
+      leaseDurationMs: 3_500,
+      renewDeadlineMs: 2_333,
+      retryPeriodMs: 500,
+      onStartedLeading: () => undefined,
+      onStoppedLeading: () => undefined,
+    });
+    elector.start();
+    await run(clock, 1_000);
+    state.reachable = 'hung';
+    const lapses: number[] = [];
+    for (let t = 100; t <= 20_000; t += 100) {
+      await run(clock, 100);
+      if (!elector.isLeader()) lapses.push(t);
+    }
+    expect(lapses, 'ms into the outage at which it was not leader').to.deep.equal([]);
+  });
+
+  it('after an apiserver outage longer than the lease the follower leaves the lease to the leader', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a', 60_000);
+    const b = replica(api, clock, 'b', 60_000);
+    a.elector.start();
+    await run(clock, 500);
+    b.elector.start();
+    await run(clock, 1_000);
+    api.failing = true;
+    // Ends just after a's attempt (every 2 s from 0) and before b's (from 0.5 s): b reads the lease first.
+    await run(clock, 20_600);
+    api.failing = false;
+    await run(clock, 10_000);
+    expect(api.holder).to.equal('a');
+    expect(b.transitions, 'the follower never led').to.deep.equal([]);
+  });
+
   it('a leader frozen past its renew deadline is not leader when it wakes, until it renews; then leads on', async () => {
     const api = new FakeLeaseApi();
     const clock = new FakeClock(start);
