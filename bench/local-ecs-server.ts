@@ -9,6 +9,9 @@
 // A launched task is RUNNING for `taskSeconds`, then STOPPED as if it had exited, so a job's next firing
 // finds no active task and launches again (TopUp). Client tokens are honoured as ECS honours them.
 //
+// Faults can be injected per call (serveLocalEcs's `faults`; test/integration/ecs-faults.ts switches them
+// at run time): an error answer (throttling, a 5xx) or no answer at all, before ECS acts or after it did.
+//
 // Run by bench/fire.ts as a child process (node --import tsx bench/local-ecs-server.ts), so that the
 // controller's CPU and memory are measured without it; it talks to its parent over the IPC channel.
 // Run by hand it prints its URL and serves until killed:
@@ -40,6 +43,16 @@ export interface RunTaskArrival {
   scheduleTime: string | undefined;
   startedBy: string;
   count: number;
+}
+
+/** One task as RunTask launched it (a repeated client token launches none). */
+export interface TaskLaunch {
+  taskArn: string;
+  startedBy: string;
+  /** The ecs-scheduler.io/schedule-time tag: the firing's nominal time (ISO 8601), if sent. */
+  scheduleTime: string | undefined;
+  /** Date.now() when the RunTask call that launched it arrived. */
+  launchedAtMs: number;
 }
 
 interface Tag {
@@ -104,6 +117,8 @@ function requireString(body: Record<string, unknown>, field: string): string {
 /** The ECS state and the four operations, apart from HTTP. */
 export class LocalEcs {
   readonly arrivals: RunTaskArrival[] = [];
+  /** Every task launched, in order: what a test counts launches by (not calls, which a token may repeat). */
+  readonly launches: TaskLaunch[] = [];
   private readonly tasks = new Map<string, Task>();
   private readonly byStartedBy = new Map<string, Task[]>();
   private readonly byClientToken = new Map<string, { count: number; response: object }>();
@@ -138,13 +153,8 @@ export class LocalEcs {
     }
     const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
     const startedBy = typeof body.startedBy === 'string' ? body.startedBy : '';
-    this.arrivals.push({
-      arrivedAt,
-      arrivedAtMs,
-      scheduleTime: tags.find((t) => t.key === scheduleTimeTag)?.value,
-      startedBy,
-      count,
-    });
+    const scheduleTime = tags.find((t) => t.key === scheduleTimeTag)?.value;
+    this.arrivals.push({ arrivedAt, arrivedAtMs, scheduleTime, startedBy, count });
     // ECS answers a repeated client token with the first call's tasks instead of launching again, and
     // the same token with other parameters with a ConflictException.
     const token = typeof body.clientToken === 'string' ? body.clientToken : undefined;
@@ -171,6 +181,7 @@ export class LocalEcs {
       siblings.push(task);
       this.byStartedBy.set(startedBy, siblings);
       launched.push(task);
+      this.launches.push({ taskArn: task.taskArn, startedBy, scheduleTime, launchedAtMs: arrivedAtMs });
     }
     const response = { tasks: launched.map((t) => this.describe(t, true)), failures: [] };
     if (token !== undefined) this.byClientToken.set(token, { count, response });
@@ -247,7 +258,30 @@ function reply(res: ServerResponse, status: number, body: object, errorType?: st
   res.end(text);
 }
 
-function handle(ecs: LocalEcs, req: IncomingMessage, res: ServerResponse, body: string): void {
+/**
+ * A fault injected into one call: an error answer (HTTP status, ECS's `__type`), or a hang (the call is
+ * accepted and never answered; its connection is dropped when `until` settles). With `afterActing`, ECS
+ * carries the call out first and only the answer is lost, as when a RunTask launched and its answer timed
+ * out: a retry then launches again unless its client token is honoured.
+ */
+export type CallFault =
+  | { kind: 'error'; status: number; type: string; message: string; afterActing: boolean }
+  | { kind: 'hang'; until: Promise<void>; afterActing: boolean };
+
+/** Picks the fault of one call (by its operation, RunTask say), or undefined to serve it as ECS would. */
+export type FaultInjector = (operation: string) => CallFault | undefined;
+
+/** The status, body and error type ECS would answer one call with. */
+function answer(ecs: LocalEcs, operation: string, input: Record<string, unknown>): { status: number; body: object; errorType?: string } {
+  try {
+    return { status: 200, body: ecs.call(operation, input) };
+  } catch (error) {
+    if (error instanceof EcsError) return { status: 400, body: { __type: error.type, message: error.message }, errorType: error.type };
+    return { status: 500, body: { __type: 'ServerException', message: String(error) }, errorType: 'ServerException' };
+  }
+}
+
+function handle(ecs: LocalEcs, faults: FaultInjector | undefined, req: IncomingMessage, res: ServerResponse, body: string): void {
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(targetPrefix)) {
     reply(res, 400, { __type: 'UnknownOperationException', message: 'POST / with X-Amz-Target expected' }, 'UnknownOperationException');
@@ -260,20 +294,32 @@ function handle(ecs: LocalEcs, req: IncomingMessage, res: ServerResponse, body: 
     reply(res, 400, { __type: 'SerializationException', message: 'The body is not JSON' }, 'SerializationException');
     return;
   }
-  try {
-    reply(res, 200, ecs.call(target.slice(targetPrefix.length), (input ?? {}) as Record<string, unknown>));
-  } catch (error) {
-    if (error instanceof EcsError) reply(res, 400, { __type: error.type, message: error.message }, error.type);
-    else reply(res, 500, { __type: 'ServerException', message: String(error) }, 'ServerException');
+  const operation = target.slice(targetPrefix.length);
+  const fault = faults?.(operation);
+  if (fault === undefined || fault.afterActing) {
+    const answered = answer(ecs, operation, (input ?? {}) as Record<string, unknown>);
+    if (fault === undefined) {
+      reply(res, answered.status, answered.body, answered.errorType);
+      return;
+    }
   }
+  if (fault.kind === 'error') {
+    reply(res, fault.status, { __type: fault.type, message: fault.message }, fault.type);
+    return;
+  }
+  // Dropped, never answered: the client sees its connection reset, as when a hung endpoint restarts.
+  void fault.until.finally(() => res.socket?.destroy());
 }
 
-/** Serves `ecs` on 127.0.0.1 at an ephemeral port; resolves with the server and its URL. */
-export async function serveLocalEcs(ecs: LocalEcs): Promise<{ server: Server; url: string }> {
+/**
+ * Serves `ecs` on 127.0.0.1 at an ephemeral port, with the faults `faults` picks (none by default);
+ * resolves with the server and its URL.
+ */
+export async function serveLocalEcs(ecs: LocalEcs, options: { faults?: FaultInjector } = {}): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handle(ecs, req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => handle(ecs, options.faults, req, res, Buffer.concat(chunks).toString('utf8')));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
