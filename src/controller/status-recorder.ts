@@ -138,7 +138,8 @@ export class StatusRecorder implements OverlayStatusWriter {
       this.entries.delete(job.metadata.uid);
       return job;
     }
-    return { ...job, status: structuredClone(entry.wanted) };
+    // Not a copy: statuses are replaced, never changed in place, by the syncs as by this recorder.
+    return { ...job, status: entry.wanted };
   }
 
   /** How many jobs have a status recorded and not yet written. */

@@ -39,7 +39,8 @@ export interface SyncFacts {
  */
 export function decideSync(facts: SyncFacts): { step: SyncStep; status: ScheduledEcsJobStatus } {
   const { job, now } = facts;
-  const status: ScheduledEcsJobStatus = structuredClone(job.status ?? {});
+  // A shallow copy: fields are replaced, never changed in place (conditions get a new array).
+  const status: ScheduledEcsJobStatus = { ...job.status };
   status.observedGeneration = job.metadata.generation ?? 0;
 
   const resolution = resolveJobSchedule(job);
