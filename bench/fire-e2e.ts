@@ -36,7 +36,6 @@
 // --outage-seconds N freezes the kube-apiserver (SIGSTOP) 10 s into the window for N seconds, then
 // SIGCONT, and reports the firings due during the outage.
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md.
-import { copyFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -49,6 +48,7 @@ import { checkFirings } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
 import { cpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
+import { keepLog, progress, runBench } from './bench-run.js';
 
 const namespace = 'bench-fire-e2e';
 const createConcurrency = 20;
@@ -155,7 +155,6 @@ interface Running {
   frozenApiserver?: number;
 }
 
-const progress = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 
 function processCpu(pids: { controller: number; apiserver: number; etcd: number; localEcs: number }): ProcessCpu {
   return {
@@ -391,50 +390,20 @@ async function cleanup(running: Running): Promise<void> {
   }
   running.startup?.stop();
   running.ecs?.stop();
-  // The stack's directory goes with it: keep the controller's log.
-  if (running.controller?.logFile !== undefined) {
-    try {
-      copyFileSync(running.controller.logFile, keptLog);
-      progress(`controller log kept in ${keptLog}`);
-    } catch {
-      // never written
-    }
-  }
+  keepLog(running.controller?.logFile, keptLog);
   await running.stack?.stop();
 }
 
 const options = benchOptions();
 const loadStart = loadavg();
 const running: Running = {};
-let cleaning: Promise<void> | undefined;
-const cleanupOnce = () => (cleaning ??= cleanup(running));
-// After a signal the run fails as its processes go away: that failure is not worth printing.
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    process.exitCode = 130;
-    progress(`${signal}: cleaning up`);
-    void cleanupOnce().finally(() => process.exit(130));
-  });
-}
 // Build, stack, job creation, baseline, start-up, window, grace, with room to spare; then give up.
 const deadlineSeconds = 600 + options.baselineSeconds + options.startupTimeoutSeconds + options.seconds + options.graceSeconds + options.jobs / 50;
-const deadline = setTimeout(() => {
-  progress(`no result after ${deadlineSeconds.toFixed(0)} s: giving up`);
-  void cleanupOnce().finally(() => process.exit(1));
-}, deadlineSeconds * 1000);
-try {
-  const { measured, jobs, source } = await run(options, running);
-  printReport(options, jobs, measured, source, loadStart);
-} catch (error) {
-  if (!interrupted) {
-    process.exitCode = 1;
-    console.error(error);
-  }
-} finally {
-  await cleanupOnce();
-  clearTimeout(deadline);
-}
-// client-node's watch and agents may hold sockets open.
-process.exit(process.exitCode ?? 0);
+await runBench({
+  deadlineSeconds,
+  cleanup: () => cleanup(running),
+  body: async () => {
+    const { measured, jobs, source } = await run(options, running);
+    printReport(options, jobs, measured, source, loadStart);
+  },
+});

@@ -32,7 +32,7 @@
 // RunTask calls that reached the local ECS. --heap-snapshot DIR makes the controller write a heap
 // snapshot there at the end (node --heapsnapshot-signal=SIGUSR2), after the figures are taken.
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md, "Start-up at scale".
-import { copyFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,7 @@ import { checkFirings, type FiringCheck } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
 import { cpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
+import { keepLog, progress, runBench } from './bench-run.js';
 
 const namespace = 'bench-startup-e2e';
 const pollMs = 250;
@@ -108,7 +109,6 @@ function benchOptions(): Options {
   };
 }
 
-const progress = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 
 // ---------------------------------------------------------------- the controller's /metrics
 
@@ -414,49 +414,20 @@ function printReport(options: Options, m: Measured, source: string, loadStart: n
 async function cleanup(running: Running): Promise<void> {
   running.watch?.stop();
   running.ecs?.stop();
-  // The stack's directory goes with it: keep the controller's log.
-  if (running.controller?.logFile !== undefined) {
-    try {
-      copyFileSync(running.controller.logFile, keptLog);
-      progress(`controller log kept in ${keptLog}`);
-    } catch {
-      // never written
-    }
-  }
+  keepLog(running.controller?.logFile, keptLog);
   await running.stack?.stop();
 }
 
 const options = benchOptions();
 const loadStart = loadavg();
 const running: Running = {};
-let cleaning: Promise<void> | undefined;
-const cleanupOnce = () => (cleaning ??= cleanup(running));
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    process.exitCode = 130;
-    progress(`${signal}: cleaning up`);
-    void cleanupOnce().finally(() => process.exit(130));
-  });
-}
 // Build, stack, creation (at 100/s at worst), start-up, with room to spare; then give up.
 const deadlineSeconds = 600 + options.jobs / 100 + options.timeoutSeconds + options.afterSeconds + options.baselineSeconds;
-const deadline = setTimeout(() => {
-  progress(`no result after ${deadlineSeconds.toFixed(0)} s: giving up`);
-  void cleanupOnce().finally(() => process.exit(1));
-}, deadlineSeconds * 1000);
-try {
-  const { measured, source } = await run(options, running);
-  printReport(options, measured, source, loadStart);
-} catch (error) {
-  if (!interrupted) {
-    process.exitCode = 1;
-    console.error(error);
-  }
-} finally {
-  await cleanupOnce();
-  clearTimeout(deadline);
-}
-// client-node's watch and agents may hold sockets open.
-process.exit(process.exitCode ?? 0);
+await runBench({
+  deadlineSeconds,
+  cleanup: () => cleanup(running),
+  body: async () => {
+    const { measured, source } = await run(options, running);
+    printReport(options, measured, source, loadStart);
+  },
+});
