@@ -40,8 +40,10 @@ options (environment variable in brackets):
   --health-address A:P     /healthz, /readyz, /metrics (default 127.0.0.1:8081) [ECSS_HEALTH_ADDRESS]
   --workers N              reconciles at once (default 8) [ECSS_WORKERS]
   --shim                   also serve the legacy /jobs API [ECSS_SHIM=true]
-  --shim-address, --shim-port, --shim-namespace, --shim-auth, --shim-insecure
-                           as the shim command's --address, --port, --namespace, --auth, --insecure
+  --shim-address, --shim-port, --shim-namespace, --shim-auth, --shim-insecure,
+  --shim-allowed-host, --shim-cors-origin
+                           as the shim command's --address, --port, --namespace, --auth, --insecure,
+                           --allowed-host, --cors-origin
   --log-level LEVEL        error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
   --routine-status-seconds N
                            a successful firing of a job that ran before is written to status within
@@ -134,6 +136,8 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
         'shim-namespace': { type: 'string' },
         'shim-auth': { type: 'boolean' },
         'shim-insecure': { type: 'boolean' },
+        'shim-allowed-host': { type: 'string' },
+        'shim-cors-origin': { type: 'string' },
         'log-level': { type: 'string' },
         'routine-status-seconds': { type: 'string' },
         'ecs-modify-rate': { type: 'string' },
@@ -164,6 +168,8 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
     ...(values['shim-namespace'] ? ['--namespace', values['shim-namespace']] : []),
     ...(values['shim-auth'] ? ['--auth'] : []),
     ...(values['shim-insecure'] ? ['--insecure'] : []),
+    ...(values['shim-allowed-host'] ? ['--allowed-host', values['shim-allowed-host']] : []),
+    ...(values['shim-cors-origin'] ? ['--cors-origin', values['shim-cors-origin']] : []),
   ];
   const settings: ControllerSettings = {
     cluster: values.cluster ?? env.ECSS_ECS_CLUSTER ?? 'default',

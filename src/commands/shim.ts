@@ -16,6 +16,10 @@ options (environment variable in brackets):
   --kubeconfig PATH   kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster) [ECSS_KUBECONFIG]
   --auth              require Kubernetes bearer tokens; RBAC on scheduledecsjobs decides [ECSS_SHIM_AUTH=true]
   --insecure          serve without authentication beyond loopback [ECSS_SHIM_INSECURE=true]
+  --allowed-host NAMES  more Host names to answer without --auth, comma-separated (it answers to its
+                      address and, on loopback, localhost) [ECSS_SHIM_ALLOWED_HOSTS]
+  --cors-origin ORIGINS web pages of these origins (http://host:port, comma-separated) may change and
+                      read jobs; no other page may [ECSS_SHIM_CORS_ORIGINS]
   --log-level LEVEL   error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
   -h, --help          this text
 
@@ -30,8 +34,12 @@ export interface ShimSettings {
   kubeconfig?: string;
   auth: boolean;
   insecure: boolean;
+  allowedHosts: string[];
+  corsOrigins: string[];
   logLevel: string;
 }
+
+const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /** The settings for `argv` and `env`, or a usage error message. */
 export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): SettingsResult<ShimSettings> {
@@ -48,6 +56,8 @@ export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): SettingsRe
         kubeconfig: { type: 'string' },
         auth: { type: 'boolean' },
         insecure: { type: 'boolean' },
+        'allowed-host': { type: 'string' },
+        'cors-origin': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -65,8 +75,14 @@ export function shimSettings(argv: string[], env: NodeJS.ProcessEnv): SettingsRe
     namespace: values.namespace ?? env.ECSS_NAMESPACE ?? 'default',
     auth: values.auth ?? envFlag(env.ECSS_SHIM_AUTH),
     insecure: values.insecure ?? envFlag(env.ECSS_SHIM_INSECURE),
+    allowedHosts: list(values['allowed-host'] ?? env.ECSS_SHIM_ALLOWED_HOSTS),
+    corsOrigins: list(values['cors-origin'] ?? env.ECSS_SHIM_CORS_ORIGINS),
     logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
   };
+  const badOrigin = settings.corsOrigins.find((origin) => !/^https?:\/\/[^/\s*]+$/.test(origin));
+  if (badOrigin !== undefined) {
+    return { error: `--cors-origin: "${badOrigin}" is not an origin such as http://localhost:8080 (scheme, host and port, no path)` };
+  }
   const kubeconfig = values.kubeconfig ?? env.ECSS_KUBECONFIG;
   if (kubeconfig !== undefined && kubeconfig !== '') settings.kubeconfig = kubeconfig;
   if (settings.auth && settings.insecure) return { error: '--auth and --insecure contradict each other; choose one' };
@@ -83,6 +99,8 @@ async function runShim(settings: ShimSettings): Promise<number> {
     port: settings.port,
     auth: settings.auth,
     insecure: settings.insecure,
+    allowedHosts: settings.allowedHosts,
+    corsOrigins: settings.corsOrigins,
     logger,
   });
   await new Promise<void>((resolve) => {

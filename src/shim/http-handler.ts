@@ -5,6 +5,7 @@ import { JobStoreError } from './job-store.js';
 import type { LegacyJobs, Reply } from './legacy-jobs.js';
 import { legacyJson } from './legacy-json.js';
 import { readJsonBody } from './request-body.js';
+import { decideOrigin, type OriginPolicy } from './request-origin.js';
 
 // The thin HTTP layer: route, authenticate, read the body on demand, write the legacy JSON. Everything the
 // legacy API decided lives in LegacyJobs; this file only maps requests to it.
@@ -17,6 +18,8 @@ export interface ShimHandlerOptions {
   openApi: object;
   maxBodyBytes: number;
   logger: Logger;
+  /** Which Host and Origin headers are answered (request-origin.ts); absent: any, with `*` (tests only). */
+  originPolicy?: OriginPolicy;
 }
 
 type Route =
@@ -65,7 +68,6 @@ function send(response: ServerResponse, reply: Reply): void {
   response.writeHead(reply.status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
-    'Access-Control-Allow-Origin': '*',
     ...reply.headers,
   });
   response.end(text); // for HEAD, node sends the headers only
@@ -135,9 +137,18 @@ export function createShimHandler(options: ShimHandlerOptions) {
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
     const body = { read: false };
-    dispatch(request, routeOf(path), query, body)
+    const route = routeOf(path);
+    const decision = decideOrigin(options.originPolicy ?? anyOrigin, {
+      method: request.method ?? 'GET',
+      host: request.headers.host,
+      origin: request.headers.origin,
+      jobs: route.kind === 'jobs' || route.kind === 'job',
+    });
+    const answer = 'refuse' in decision ? Promise.resolve(decision.refuse) : dispatch(request, route, query, body);
+    answer
       .catch((error: unknown) => failure(error, logger))
       .then((reply) => {
+        if ('headers' in decision) reply = { ...reply, headers: { ...decision.headers, ...reply.headers } };
         // A body left unread (refused before reading: 401, 403, 404, 415) would be drained by node to
         // keep the connection; closing it instead bounds what an unwelcome client can make us read.
         if (hasBody(request) && !body.read) reply = { ...reply, headers: { ...reply.headers, Connection: 'close' } };
@@ -155,6 +166,8 @@ export function createShimHandler(options: ShimHandlerOptions) {
       });
   };
 }
+
+const anyOrigin: OriginPolicy = { corsOrigins: new Set(), authenticated: true };
 
 function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import type { Authenticator, Authorizer } from './auth.js';
@@ -10,6 +11,7 @@ import { KubeJobStore } from './kube-job-store.js';
 import { SubjectAccessReviewAuthorizer, TokenReviewAuthenticator } from './kube-auth.js';
 import { LegacyJobs } from './legacy-jobs.js';
 import { openApiDocument } from './openapi.js';
+import { hostName, type OriginPolicy } from './request-origin.js';
 
 // Starting the shim: the real collaborators (startShimServer, for the CLI and the controller) or given ones
 // (serveShim, for tests and benchmarks), on a node:http server.
@@ -57,9 +59,32 @@ export interface ServeShimOptions {
   /** 0 picks a free port. */
   port?: number;
   insecure?: boolean;
+  /** More Host names answered without authentication (--allowed-host). */
+  allowedHosts?: string[];
+  /** Origins allowed to change and read jobs from a web page (--cors-origin). */
+  corsOrigins?: string[];
   logger: Logger;
   now?: () => Date;
   maxBodyBytes?: number;
+}
+
+/**
+ * The Host and Origin rules of a shim on `address` (request-origin.ts). Without authentication it
+ * answers only to its own address, the loopback names when it listens on loopback or on every
+ * interface, the machine's addresses when on every interface, and the names configured.
+ */
+export function originPolicy(options: { address: string; authenticated: boolean; allowedHosts?: string[]; corsOrigins?: string[] }): OriginPolicy {
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  if (options.authenticated) return { corsOrigins, authenticated: true };
+  const address = hostName(options.address);
+  const wildcard = address === '0.0.0.0' || address === '::' || address === '';
+  const hosts = new Set([address, ...(options.allowedHosts ?? []).map(hostName)]);
+  if (wildcard || isLoopback(address)) for (const name of ['localhost', '127.0.0.1', '::1']) hosts.add(name);
+  if (wildcard) {
+    for (const addresses of Object.values(networkInterfaces())) for (const a of addresses ?? []) hosts.add(a.address.toLowerCase());
+  }
+  hosts.delete('');
+  return { hosts, corsOrigins, authenticated: false };
 }
 
 function packageVersion(): string {
@@ -104,6 +129,12 @@ export async function serveShim(options: ServeShimOptions): Promise<RunningShim>
     openApi: openApiDocument(packageVersion()),
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
     logger,
+    originPolicy: originPolicy({
+      address,
+      authenticated,
+      ...(options.allowedHosts && { allowedHosts: options.allowedHosts }),
+      ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
+    }),
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, handler);
   const bound = await listen(server, options.port ?? defaultPort, address);
@@ -131,6 +162,8 @@ export interface ShimServerOptions {
   auth?: boolean;
   /** Serve without authentication beyond loopback. */
   insecure?: boolean;
+  allowedHosts?: string[];
+  corsOrigins?: string[];
   logger: Logger;
   maxBodyBytes?: number;
 }
@@ -146,6 +179,8 @@ export function startShimServer(options: ShimServerOptions): Promise<RunningShim
     address: options.address,
     port: options.port,
     insecure: options.insecure,
+    allowedHosts: options.allowedHosts,
+    corsOrigins: options.corsOrigins,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
   });

@@ -6,7 +6,7 @@ import sinon from 'sinon';
 import { shimCommand, shimSettings } from '../../src/commands/shim.js';
 
 describe('shim: the `ecs-scheduler shim` command', () => {
-  const defaults = { address: '127.0.0.1', port: 5000, namespace: 'default', auth: false, insecure: false, logLevel: 'info' };
+  const defaults = { address: '127.0.0.1', port: 5000, namespace: 'default', auth: false, insecure: false, allowedHosts: [], corsOrigins: [], logLevel: 'info' };
   const scenarios: { name: string; argv: string[]; env?: NodeJS.ProcessEnv; expected: unknown }[] = [
     { name: 'defaults', argv: [], expected: defaults },
     {
@@ -23,6 +23,17 @@ describe('shim: the `ecs-scheduler shim` command', () => {
     { name: 'flags over environment', argv: ['--port', '1'], env: { ECSS_SHIM_PORT: '2' }, expected: { ...defaults, port: 1 } },
     { name: 'a port that is not one', argv: ['--port', '70000'], expected: { error: '--port: "70000" is not a port number' } },
     { name: '--auth with --insecure', argv: ['--auth', '--insecure'], expected: { error: '--auth and --insecure contradict each other; choose one' } },
+    {
+      name: 'allowed hosts and CORS origins, comma-separated',
+      argv: ['--allowed-host', 'shim.local, box', '--cors-origin', 'http://localhost:8080,https://ui.example.com'],
+      expected: { ...defaults, allowedHosts: ['shim.local', 'box'], corsOrigins: ['http://localhost:8080', 'https://ui.example.com'] },
+    },
+    {
+      name: 'a CORS origin that is not one',
+      argv: ['--cors-origin', 'http://ui.example.com/app'],
+      expected: { error: '--cors-origin: "http://ui.example.com/app" is not an origin such as http://localhost:8080 (scheme, host and port, no path)' },
+    },
+    { name: 'a wildcard CORS origin', argv: ['--cors-origin', '*'], expected: { error: '--cors-origin: "*" is not an origin such as http://localhost:8080 (scheme, host and port, no path)' } },
     { name: 'help', argv: ['-h'], expected: 'help' },
   ];
   for (const s of scenarios) {
