@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'winston';
 import { AuthUnavailableError, type Authenticator, type Caller } from './auth.js';
+import { AuthFailureLimiter } from './auth-failures.js';
 import { JobStoreError } from './job-store.js';
 import type { LegacyJobs, Reply } from './legacy-jobs.js';
 import { legacyJson } from './legacy-json.js';
@@ -20,6 +21,8 @@ export interface ShimHandlerOptions {
   logger: Logger;
   /** Which Host and Origin headers are answered (request-origin.ts); absent: any, with `*` (tests only). */
   originPolicy?: OriginPolicy;
+  /** Failed authentications per client address (default: 10 at once, then 1 a second). */
+  authFailures?: AuthFailureLimiter;
 }
 
 type Route =
@@ -88,14 +91,26 @@ const unauthorized = (text: string): Reply => ({
 /** Creates the request listener of the shim's node:http server. */
 export function createShimHandler(options: ShimHandlerOptions) {
   const { jobs, authenticator, logger } = options;
+  const failures = options.authFailures ?? new AuthFailureLimiter();
 
-  /** The caller, undefined without authentication, or the 401 reply. */
+  /** The caller, undefined without authentication, or the 401 (429 after too many failures) reply. */
   async function authenticate(request: IncomingMessage): Promise<{ caller: Caller | undefined } | Reply> {
     if (authenticator === undefined) return { caller: undefined };
+    const client = request.socket.remoteAddress ?? 'unknown';
+    const waitMs = failures.blockedFor(client);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      return {
+        status: 429,
+        body: { message: `Too many failed authentications from ${client}; try again in ${seconds} s` },
+        headers: { 'Retry-After': String(seconds) },
+      };
+    }
     const token = bearerToken(request);
-    if (token === undefined) return unauthorized('Authentication required: send "Authorization: Bearer <token>"');
-    const caller = await authenticator.authenticate(token);
-    return caller === undefined ? unauthorized('The bearer token was not accepted') : { caller };
+    const caller = token === undefined ? undefined : await authenticator.authenticate(token);
+    if (caller !== undefined) return { caller };
+    failures.failed(client);
+    return unauthorized(token === undefined ? 'Authentication required: send "Authorization: Bearer <token>"' : 'The bearer token was not accepted');
   }
 
   async function dispatch(

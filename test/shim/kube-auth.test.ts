@@ -52,20 +52,45 @@ describe('shim: TokenReview and SubjectAccessReview clients', () => {
   });
 
   it('reviews a token once per ttl and returns the caller', async () => {
-    let now = 0;
+    // Not 0: lru-cache takes a start time of 0 for "no time to live".
+    let now = 1_000_000;
     const authenticator = new TokenReviewAuthenticator({ kubeConfig, now: () => now, cacheTtlMs: 1000 });
     const caller = await authenticator.authenticate('good');
     expect(caller).to.deep.equal({ username: 'alice', uid: 'u1', groups: ['team', 'system:authenticated'], extra: undefined });
     await authenticator.authenticate('good');
     expect(received).to.have.length(1);
     expect(await authenticator.authenticate('bad')).to.equal(undefined);
-    now += 1000;
+    now += 1001; // an answer lives its ttl, and is asked again after it
     await authenticator.authenticate('good');
     expect(received.map((r) => r.path)).to.deep.equal([
       '/apis/authentication.k8s.io/v1/tokenreviews',
       '/apis/authentication.k8s.io/v1/tokenreviews',
       '/apis/authentication.k8s.io/v1/tokenreviews',
     ]);
+  });
+
+  it('keeps a refusal for less: a token not accepted, an access denied', async () => {
+    let now = 1_000_000;
+    const options = { kubeConfig, now: () => now, cacheTtlMs: 10_000, refusalTtlMs: 2_000 };
+    const authenticator = new TokenReviewAuthenticator(options);
+    const authorizer = new SubjectAccessReviewAuthorizer({ ...options, namespace: 'team-a' });
+    const alice = { username: 'alice', uid: 'u1', groups: ['team'] };
+    const ask = async () => {
+      await authenticator.authenticate('bad');
+      await authenticator.authenticate('good');
+      await authorizer.allowed(alice, 'delete', 'j');
+      await authorizer.allowed(alice, 'get', 'j');
+    };
+    await ask();
+    now += 1_999;
+    await ask();
+    expect(received, 'all four answers reused within 2 s').to.have.length(4);
+    now += 2;
+    await ask();
+    expect(received.length, 'the two refusals asked again after 2 s, the rest not').to.equal(6);
+    now += 8_000;
+    await ask();
+    expect(received.length, 'everything asked again after 10 s').to.equal(10);
   });
 
   it('asks about the verb, the job name and the namespace for the caller with their groups', async () => {
