@@ -49,13 +49,30 @@ function normalizeDate(value: unknown): unknown {
   return value;
 }
 
-/** The spec fields of a body, dates normalized; other fields dropped. */
+// What marshmallow's Boolean field, which the legacy API read `suspended` with, takes for true and false.
+const truthy = new Set<unknown>(['t', 'T', 'true', 'True', 'TRUE', 'on', 'On', 'ON', 'y', 'Y', 'yes', 'Yes', 'YES', '1', 1]);
+const falsy = new Set<unknown>(['f', 'F', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', 'n', 'N', 'no', 'No', 'NO', '0', 0]);
+
+/** A boolean as marshmallow read it (1, "yes", "false", ...); other values unchanged, for the schema to refuse. */
+function legacyBoolean(value: unknown): unknown {
+  if (truthy.has(value)) return true;
+  if (falsy.has(value)) return false;
+  return value;
+}
+
+/**
+ * The spec fields of a body as the legacy API read them: dates normalized, `suspended` as marshmallow's
+ * Boolean, an empty timezone ignored (the legacy dropped it: no change, the default zone); other fields
+ * dropped.
+ */
 function specFieldsOf(body: JsonObject): JsonObject {
   const picked: JsonObject = {};
   for (const field of specFields) {
     if (!Object.hasOwn(body, field)) continue;
     const value = body[field];
-    picked[field] = field === 'scheduleStart' || field === 'scheduleEnd' ? normalizeDate(value) : value;
+    if (field === 'timezone' && value === '') continue;
+    if (field === 'suspended') picked[field] = legacyBoolean(value) as JsonObject[string];
+    else picked[field] = field === 'scheduleStart' || field === 'scheduleEnd' ? normalizeDate(value) : value;
   }
   return picked;
 }

@@ -80,6 +80,23 @@ describe('shim: legacy bodies to specs', () => {
       });
     }
 
+    it('reads suspended as marshmallow did: 1, "yes", "false", ... and refuses what it refused', () => {
+      const suspendedOf = (value: unknown) => {
+        const result = checkCreateBody({ taskDefinition: 't', schedule: '0', suspended: value }, 'default');
+        return result.ok ? result.value.spec.suspended : 'refused';
+      };
+      expect([1, '1', 'yes', 'True', 'on', 't'].map(suspendedOf)).to.deep.equal([true, true, true, true, true, true]);
+      expect([0, '0', 'no', 'false', 'off', 'F'].map(suspendedOf)).to.deep.equal([false, false, false, false, false, false]);
+      expect([2, 'maybe', '', null, [true]].map(suspendedOf)).to.deep.equal(['refused', 'refused', 'refused', 'refused', 'refused']);
+    });
+
+    it('ignores an empty timezone, as the legacy did: the default zone on create, no change on update', () => {
+      const created = checkCreateBody({ taskDefinition: 't', schedule: '0', timezone: '' }, 'default');
+      expect(created.ok && created.value.spec.timezone).to.equal(undefined);
+      const updated = checkUpdateBody({ taskDefinition: 't', schedule: '0', timezone: 'Europe/Berlin' }, { timezone: '' }, seed);
+      expect(updated.ok && updated.value.patch).to.deep.equal({});
+    });
+
     it('nests messages for nested fields', () => {
       const result = checkCreateBody(
         { taskDefinition: 't', schedule: '0', overrides: [{ environment: { A: 1 } }] },
