@@ -8,6 +8,14 @@ import { z } from 'zod';
 const rfc3339 = z.iso.datetime({ offset: true });
 const nonEmpty = z.string().min(1);
 
+// What RunTask accepts as a task definition: a family (letters, digits, _ and -, up to 255), with a
+// revision, or a task definition ARN. ECS refuses anything else at RunTask; the legacy API refused it at
+// once, with this message (the shim keeps it).
+// An empty name is left to minLength, so it gets one message, not two.
+const taskDefinitionPattern = /^((arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/)?[A-Za-z0-9_-]{1,255}(:[1-9][0-9]*)?)?$/;
+const taskDefinitionMessage =
+  'task definition names must contain only alphanumeric, underscore, and hyphen (a family, family:revision, or a task definition ARN)';
+
 export const triggerTypes = ['sqs'] as const;
 
 export const sqsTrigger = z
@@ -97,6 +105,7 @@ export const scheduledEcsJobSpec = z
   .object({
     taskDefinition: nonEmpty
       .max(1600)
+      .regex(taskDefinitionPattern, taskDefinitionMessage)
       .describe('Task definition to run: family, family:revision, or full ARN.'),
     schedule: nonEmpty
       .max(256)

@@ -102,8 +102,8 @@ export function addScheduleMessages(candidate: JsonObject, seed: string, message
       timezone = candidate.timezone;
     } catch (error) {
       if (!(error instanceof ScheduleError)) throw error;
+      // Reported, and the schedule still checked (in UTC): one answer lists every problem.
       addMessage(messages, ['timezone'], scheduleErrorText(error));
-      return;
     }
   }
   if (typeof candidate.schedule !== 'string' || candidate.schedule === '') return;
@@ -140,8 +140,8 @@ export function checkCreateBody(body: unknown, namespace: string): Checked<Creat
   const messages: Messages = {};
   const explicitId = Object.hasOwn(body, 'id') && body.id !== null;
   const id = explicitId ? body.id : body.taskDefinition;
-  // Without an id, a missing or invalid taskDefinition is reported once, by the spec check.
-  const idProblems = explicitId || typeof id === 'string' ? legacyIdProblems(id) : [];
+  // Without an id, a missing, empty or invalid taskDefinition is reported once, by the spec check.
+  const idProblems = explicitId ? legacyIdProblems(id) : typeof id === 'string' && id !== '' ? legacyIdProblems(id) : [];
   for (const problem of idProblems) addMessage(messages, ['id'], problem);
   const usableId = typeof id === 'string' && idProblems.length === 0 ? id : undefined;
   const name = usableId === undefined ? 'invalid' : objectNameFor(usableId);

@@ -73,6 +73,7 @@ describe('manifests/ (kustomize)', function () {
     { name: 'an unknown launchType', spec: { launchType: 'SPOT' }, message: /spec\.launchType.*Unsupported value: "SPOT"/ },
     { name: 'propagateTags SERVICE, which RunTask refuses', spec: { propagateTags: 'SERVICE' }, message: /spec\.propagateTags.*Unsupported value/ },
     { name: 'a reserved tag key', spec: { tags: { 'aws:team': 'a' } }, message: /tag keys beginning with aws: or ecs-scheduler\.io\/ are reserved/ },
+    { name: 'a task definition RunTask would refuse', spec: { taskDefinition: 'bad.name' }, message: /spec\.taskDefinition.*should match/ },
     {
       name: 'more than 45 tags',
       spec: { tags: Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`k${i}`, 'v'])) },

@@ -97,6 +97,29 @@ describe('shim: legacy bodies to specs', () => {
       expect(updated.ok && updated.value.patch).to.deep.equal({});
     });
 
+    it('takes the task definitions RunTask takes, and refuses the rest with the legacy message', () => {
+      const spec = (taskDefinition: string) => checkCreateBody({ id: 'j', taskDefinition, schedule: '0' }, 'default');
+      for (const good of ['web', 'web_2-b', 'web:3', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3', 'arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/web']) {
+        expect(spec(good).ok, good).to.equal(true);
+      }
+      for (const bad of ['my task', 'bad.name', 'web:0', 'web:', 'a'.repeat(256), 'arn:aws:ecs:us-east-1:1:task-definition/web:3', 'arn:aws:ecs:us-east-1:123456789012:cluster/web']) {
+        const result = spec(bad);
+        expect(result.ok, bad).to.equal(false);
+        if (!result.ok) expect(JSON.stringify(result.messages.taskDefinition), bad).to.contain('task definition names must contain only alphanumeric, underscore, and hyphen');
+      }
+    });
+
+    it('lists every problem at once, the schedule checked even when the timezone is wrong', () => {
+      const result = checkCreateBody({ taskDefinition: 'bad.name', schedule: '* * 25', timezone: 'Not/AZone' }, 'default');
+      expect(result.ok).to.equal(false);
+      if (!result.ok) expect(Object.keys(result.messages).sort()).to.deep.equal(['schedule', 'taskDefinition', 'timezone']);
+    });
+
+    it('an empty taskDefinition without an id is one problem, not an id problem too', () => {
+      const result = checkCreateBody({ taskDefinition: '', schedule: '0' }, 'default');
+      expect(result.ok === false && result.messages).to.deep.equal({ taskDefinition: ['Too small: expected string to have >=1 characters'] });
+    });
+
     it('nests messages for nested fields', () => {
       const result = checkCreateBody(
         { taskDefinition: 't', schedule: '0', overrides: [{ environment: { A: 1 } }] },
