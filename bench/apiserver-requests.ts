@@ -1,14 +1,17 @@
 // The kube-apiserver's own count of the requests it served (apiserver_request_total), for the
 // end-to-end benches (bench/fire-e2e.ts, bench/startup-e2e.ts).
+import http from 'node:http';
 import https from 'node:https';
 import type { Stack } from '../hack/stack/stack.js';
 
 /** apiserver_request_total by "VERB resource[/subresource] code". */
 export type RequestCounts = Map<string, number>;
 
-export function httpsGet(url: string, ca: string, token: string, timeoutMs: number): Promise<string> {
+/** GETs `url` (http or https; with https, the CA and a bearer token) and resolves with a 200's body. */
+export function getText(url: string, timeoutMs: number, tls?: { ca: string; token: string }): Promise<string> {
+  const options = tls === undefined ? { timeout: timeoutMs, agent: false } : { ca: tls.ca, headers: { Authorization: `Bearer ${tls.token}` }, timeout: timeoutMs, agent: false };
   return new Promise((resolve, reject) => {
-    const request = https.get(url, { ca, headers: { Authorization: `Bearer ${token}` }, timeout: timeoutMs, agent: false }, (response) => {
+    const request = (url.startsWith('https:') ? https : http).get(url, options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
@@ -25,7 +28,7 @@ export function httpsGet(url: string, ca: string, token: string, timeoutMs: numb
  * v1.35.4 counts resource requests only: two scrapes with nothing else running differ by nothing).
  */
 export async function scrapeRequests(stack: Stack): Promise<RequestCounts> {
-  const text = await httpsGet(`${stack.apiserverUrl}/metrics`, stack.caPem, stack.users.admin.token, 30_000);
+  const text = await getText(`${stack.apiserverUrl}/metrics`, 30_000, { ca: stack.caPem, token: stack.users.admin.token });
   const counts: RequestCounts = new Map();
   for (const line of text.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;

@@ -33,7 +33,6 @@
 // snapshot there at the end (node --heapsnapshot-signal=SIGUSR2), after the figures are taken.
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md, "Start-up at scale".
 import { readdirSync, statSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -42,7 +41,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { freePort } from '../hack/stack/free-port.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
-import { byVerbResource, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
+import { byVerbResource, getText, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
 import { adminKubeConfig, applyCrd, buildController, createJobs, logSummary, repo, startController, type CreatedJob } from './e2e-setup.js';
 import { checkFirings, type FiringCheck } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild } from './local-ecs-child.js';
@@ -109,22 +108,7 @@ function benchOptions(): Options {
   };
 }
 
-
 // ---------------------------------------------------------------- the controller's /metrics
-
-function httpGet(url: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { timeout: timeoutMs, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`GET ${url}: ${response.statusCode}`)),
-      );
-    });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)));
-    request.on('error', reject);
-  });
-}
 
 interface ControllerGauges {
   jobs: number;
@@ -137,7 +121,7 @@ interface ControllerGauges {
 async function readGauges(healthUrl: string): Promise<ControllerGauges | undefined> {
   let text: string;
   try {
-    text = await httpGet(`${healthUrl}/metrics`, 5_000);
+    text = await getText(`${healthUrl}/metrics`, 5_000);
   } catch {
     return undefined;
   }
