@@ -38,15 +38,21 @@ async function run(clock: FakeClock, ms: number): Promise<void> {
   }
 }
 
+/** Two replicas on one Lease: a starts first and takes it, b starts half a second later as a follower. */
+async function aLeadsThenBFollows(outageGraceMs = 0) {
+  const api = new FakeLeaseApi();
+  const clock = new FakeClock(start);
+  const a = replica(api, clock, 'a', outageGraceMs);
+  const b = replica(api, clock, 'b', outageGraceMs);
+  a.elector.start();
+  await run(clock, 500);
+  b.elector.start();
+  return { api, clock, a, b };
+}
+
 describe('LeaderElector', () => {
   it('the first replica takes the free lease; the second waits as a follower', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a');
-    const b = replica(api, clock, 'b');
-    a.elector.start();
-    await run(clock, 500);
-    b.elector.start();
+    const { api, clock, a, b } = await aLeadsThenBFollows();
     await run(clock, 30_000);
     expect(api.holder).to.equal('a');
     expect(a.elector.isLeader()).to.equal(true);
@@ -55,13 +61,7 @@ describe('LeaderElector', () => {
   });
 
   it('a follower takes over only after the lease went unrenewed for a whole lease duration', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a');
-    const b = replica(api, clock, 'b');
-    a.elector.start();
-    await run(clock, 500);
-    b.elector.start();
+    const { api, clock, a, b } = await aLeadsThenBFollows();
     await run(clock, 5_000);
     // a dies: no more renewals, and the lease is not released.
     a.state.alive = false;
@@ -91,13 +91,7 @@ describe('LeaderElector', () => {
   });
 
   it('a graceful stop releases the lease so a follower takes it at once', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a');
-    const b = replica(api, clock, 'b');
-    a.elector.start();
-    await run(clock, 500);
-    b.elector.start();
+    const { api, clock, a } = await aLeadsThenBFollows();
     await run(clock, 3_000);
     await a.elector.stop();
     await run(clock, 2_500);
@@ -105,13 +99,7 @@ describe('LeaderElector', () => {
   });
 
   it('through an apiserver outage the leader fires on for the grace, then stops; nobody takes over meanwhile', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a', 60_000);
-    const b = replica(api, clock, 'b', 60_000);
-    a.elector.start();
-    await run(clock, 500);
-    b.elector.start();
+    const { api, clock, a, b } = await aLeadsThenBFollows(60_000);
     await run(clock, 1_000);
     api.failing = true; // the apiserver refuses everyone
     await run(clock, 30_000);
@@ -157,13 +145,7 @@ describe('LeaderElector', () => {
   });
 
   it('after an apiserver outage longer than the lease the follower leaves the lease to the leader', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a', 60_000);
-    const b = replica(api, clock, 'b', 60_000);
-    a.elector.start();
-    await run(clock, 500);
-    b.elector.start();
+    const { api, clock, b } = await aLeadsThenBFollows(60_000);
     await run(clock, 1_000);
     api.failing = true;
     // Ends just after a's attempt (every 2 s from 0) and before b's (from 0.5 s): b reads the lease first.
@@ -187,13 +169,7 @@ describe('LeaderElector', () => {
   });
 
   it('a leader cut off from the apiserver while a follower took the lease stops as soon as it sees that', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a', 60_000);
-    const b = replica(api, clock, 'b', 60_000);
-    a.elector.start();
-    await run(clock, 500);
-    b.elector.start();
+    const { api, clock, a } = await aLeadsThenBFollows(60_000);
     await run(clock, 1_000);
     a.state.alive = false; // its calls fail; to it, an outage
     await run(clock, 20_000);
