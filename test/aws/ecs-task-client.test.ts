@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { expect } from 'chai';
 import { LocalEcs, serveLocalEcs } from '../../bench/local-ecs-server.js';
@@ -7,28 +6,31 @@ import { EcsTaskClient } from '../../src/aws/ecs-task-client.js';
 
 // EcsTaskClient (our JSON client, as in production) against our local ECS endpoint, which refuses what ECS refuses
 // and moto accepts (bench/ecs-api-rules.ts): the calls the controller makes must pass ECS's own rules.
+
+/** The local ECS endpoint served on loopback, and an EcsTaskClient for it; close() ends both. */
+async function clientOfLocalEcs(local: LocalEcs, limiter?: EcsRateLimiter): Promise<{ ecs: EcsTaskClient; close(): void }> {
+  const { server, url } = await serveLocalEcs(local);
+  const sdk = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const ecs = new EcsTaskClient(sdk, limiter === undefined ? {} : { limiter });
+  return {
+    ecs,
+    close() {
+      ecs.destroy();
+      sdk.destroy();
+      server.close();
+    },
+  };
+}
 describe('EcsTaskClient against an ECS endpoint that enforces the API reference', () => {
-  let server: Server;
   let ecs: EcsTaskClient;
-  let sdk: ECSClient;
+  let close: () => void;
   const cluster = 'default';
 
   before(async () => {
-    const served = await serveLocalEcs(new LocalEcs({ taskSeconds: 60 }));
-    server = served.server;
-    sdk = new ECSClient({
-      endpoint: served.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
-    ecs = new EcsTaskClient(sdk);
+    ({ ecs, close } = await clientOfLocalEcs(new LocalEcs({ taskSeconds: 60 })));
   });
 
-  after(() => {
-    sdk.destroy();
-    server.close();
-  });
+  after(() => close());
 
   const run = (startedBy: string, count: number) =>
     ecs.runTask({ cluster, taskDefinition: 'sleeper-task', count, startedBy, clientToken: `token-${startedBy}-${count}` });
@@ -66,9 +68,8 @@ describe('EcsTaskClient against an ECS endpoint that enforces the API reference'
 
 // The limiter sits just before the socket: what it sees is what goes out, one token per attempt.
 describe('EcsTaskClient paced by the ECS rate limiter', () => {
-  let server: Server;
   let local: LocalEcs;
-  let sdk: ECSClient;
+  let close: () => void;
   const waits: [string, number][] = [];
   const cluster = 'default';
   const startedBy = '3f0c1a52-6f2c-4c1e-9f57-0a9d6c0e1a09';
@@ -76,25 +77,14 @@ describe('EcsTaskClient paced by the ECS rate limiter', () => {
 
   before(async () => {
     local = new LocalEcs({ taskSeconds: 60 });
-    const served = await serveLocalEcs(local);
-    server = served.server;
-    sdk = new ECSClient({
-      endpoint: served.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
     const limiter = new EcsRateLimiter({
       limits: { modify: { capacity: 2, refillPerSecond: 50 }, read: { capacity: 1, refillPerSecond: 50 } },
       onWait: (category, ms) => waits.push([category, ms]),
     });
-    ecs = new EcsTaskClient(sdk, { limiter });
+    ({ ecs, close } = await clientOfLocalEcs(local, limiter));
   });
 
-  after(() => {
-    sdk.destroy();
-    server.close();
-  });
+  after(() => close());
 
   it('waits for a token of the bucket each call draws on, and then sends it', async () => {
     const input = (i: number) => ({ cluster, taskDefinition: 'sleeper-task', startedBy, clientToken: `paced-${i}` });
