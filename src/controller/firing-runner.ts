@@ -180,13 +180,7 @@ export class FiringRunner {
     metrics.tasksLaunched.inc(tasks.length - launchedBefore);
     if (superseded !== undefined) {
       metrics.fires.inc({ outcome: 'FiringSuperseded' });
-      return {
-        tasks,
-        superseded: true,
-        failure:
-          `Launched ${tasks.length} of ${pending.launchCount} task(s): gave up the rest, superseded by the job's ` +
-          `next firing (${superseded.message})`,
-      };
+      return supersededOutcome(tasks, pending, superseded.message);
     }
     metrics.fires.inc({ outcome: failures.length === 0 ? 'TasksLaunched' : 'LaunchFailed' });
     if (failures.length === 0) return { tasks };
@@ -238,6 +232,15 @@ export class FiringRunner {
   async tasksOfFiring(job: ScheduledEcsJob, cluster: string, due: Date): Promise<FiringTasks> {
     return firingTasksOf(await this.activeTasks(job, cluster), job.metadata.uid, due);
   }
+}
+
+/** The outcome of a firing that gave up its unlaunched tasks because the job's next firing came first. */
+export function supersededOutcome(tasks: LaunchedTask[], pending: PendingFiring, why: string): FiringOutcome {
+  return {
+    tasks,
+    superseded: true,
+    failure: `Launched ${tasks.length} of ${pending.launchCount} task(s): gave up the rest, superseded by the job's next firing (${why})`,
+  };
 }
 
 function describeFailure(failure: LaunchFailure): string {

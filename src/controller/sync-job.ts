@@ -7,7 +7,14 @@ import { setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
 import { defaultStartingDeadlineSeconds } from './fire-times.js';
 import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
-import { FiringRetryError, FiringRunner, LostLeadershipError, type FiringOutcome, type PendingFiring } from './firing-runner.js';
+import {
+  FiringRetryError,
+  FiringRunner,
+  LostLeadershipError,
+  supersededOutcome,
+  type FiringOutcome,
+  type PendingFiring,
+} from './firing-runner.js';
 import { firingTasksOf, interruptedFiring, type FiringTasks } from './inherited-firing.js';
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
@@ -266,13 +273,8 @@ export class JobSyncer {
     if (following !== null && following <= now) {
       const launched = [...(pending.launched?.values() ?? [])].flat();
       this.options.metrics.fires.inc({ outcome: 'FiringSuperseded' });
-      await this.recordOutcome(job, status, pending, next, now, {
-        tasks: launched,
-        superseded: true,
-        failure:
-          `Launched ${launched.length} of ${pending.launchCount} task(s): gave up the rest, superseded by the ` +
-          `job's next firing at ${following.toISOString()} while still retrying.`,
-      });
+      const why = `at ${following.toISOString()}, while it was still being retried`;
+      await this.recordOutcome(job, status, pending, next, now, supersededOutcome(launched, pending, why));
       return { requeueAt: now };
     }
     // A retry in this process sends the batches not yet launched, with their client tokens; the earlier
