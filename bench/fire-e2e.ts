@@ -24,7 +24,9 @@
 // a window of --seconds opens; everything below is measured over it:
 // - firings due in the window (nominal time in it) against RunTask arrivals for them, up to --grace
 //   seconds after the window (later ones count as missing); duplicates are two arrivals for one job and
-//   nominal time; lateness is arrival minus nominal time;
+//   nominal time; lateness is arrival (when the stand-in read the request) minus nominal time, printed
+//   with the time the stand-in handled it (its own queue of a burst included) and how far ahead of the
+//   nominal time the firing's ListTasks arrived (armed firings read the active count early);
 // - CPU of the controller, kube-apiserver, etcd and the local ECS from /proc/<pid>/stat; the controller's
 //   VmHWM and VmRSS from /proc/<pid>/status;
 // - the apiserver's apiserver_request_total, scraped at both ends (its /metrics with the admin token),
@@ -44,7 +46,7 @@ import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
 import { byVerbResource, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
 import { adminKubeConfig, applyCrd, buildController, createJobs, logSummary, repo, startController, type CreatedJob } from './e2e-setup.js';
-import { checkFirings } from './firing-check.js';
+import { checkFirings, type Lateness } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
 import { cpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
@@ -318,7 +320,10 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   console.log(`jobs: schedule ${options.schedule === undefined ? "'{i%10}-59/10'" : `'${options.schedule}'`}, sleeper-task, TopUp; tasks stop after ${options.taskSeconds} s`);
 
   console.log(`\nfirings due in the window: ${check.due}; launched ${check.launched}; missing ${check.missing}; duplicated ${check.duplicated}; unexpected ${check.unexpected}; early ${check.early}`);
-  console.log(`lateness (RunTask arrival - nominal time): p50 ${check.lateness.p50.toFixed(1)} ms, p99 ${check.lateness.p99.toFixed(1)} ms, max ${check.lateness.max.toFixed(1)} ms`);
+  const ms = (l: Lateness) => `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`;
+  console.log(`lateness (RunTask arrival - nominal time): ${ms(check.lateness)}`);
+  console.log(`  RunTask handled by the local ECS - nominal time: ${ms(check.handledLateness)} (the stand-in's own queue included)`);
+  console.log(`active count read ahead (nominal time - the firing's ListTasks arrival): ${ms(check.listLead)} (${check.listLead.count} firings)`);
 
   console.log('\nCPU over the window (user + system, /proc/<pid>/stat)');
   const pct = (s: number) => `${((s / windowSeconds) * 100).toFixed(0)} % of one core`;
@@ -389,6 +394,8 @@ async function cleanup(running: Running): Promise<void> {
     }
   }
   running.startup?.stop();
+  // First, and with time to write its CPU profile (--cpu-prof) before the ECS it calls goes away.
+  await running.controller?.stop(15_000);
   running.ecs?.stop();
   keepLog(running.controller?.logFile, keptLog);
   await running.stack?.stop();

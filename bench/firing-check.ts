@@ -4,7 +4,7 @@ import { scheduleSeed } from '../src/api/index.js';
 import { parseSchedule, resolveRandomFields } from '../src/schedule/index.js';
 import type { CreatedJob } from './e2e-setup.js';
 import type { ServerReport } from './local-ecs-child.js';
-import type { RunTaskArrival } from './local-ecs-server.js';
+import type { ListTasksArrival, RunTaskArrival } from './local-ecs-server.js';
 
 
 /** Keys (uid|ISO nominal time) of every firing due in [from, to). */
@@ -40,8 +40,26 @@ export interface FiringCheck {
   duplicated: number;
   unexpected: number;
   early: number;
+  /** RunTask read by the local ECS, minus nominal time. */
   lateness: Lateness;
+  /** RunTask handled by the local ECS (after the calls queued before it), minus nominal time. */
+  handledLateness: Lateness;
+  /**
+   * Nominal time minus the read of the firing's ListTasks (the last of its job before its RunTask, up to
+   * 2 s before the nominal time): how far ahead the active count was read (armed firings read it early).
+   */
+  listLead: Lateness;
   onTime: number;
+}
+
+/** The latest of `times` (ascending) at or before `limit`, or undefined. */
+function latestAtOrBefore(times: number[], limit: number): number | undefined {
+  let found: number | undefined;
+  for (const t of times) {
+    if (t > limit) break;
+    found = t;
+  }
+  return found;
 }
 
 /** Firings due in [from, to) against the RunTask arrivals for them (first arrival per firing). */
@@ -53,6 +71,15 @@ export function checkFirings(
   const { from, to, onTimeMs } = window;
   const due = dueFirings(window.namespace, jobs, from, to);
   const first = new Map<string, number>();
+  const handled: number[] = [];
+  const listed: number[] = [];
+  const listsByJob = new Map<string, number[]>();
+  for (const l of (report.listArrivals ?? []) as ListTasksArrival[]) {
+    const times = listsByJob.get(l.startedBy) ?? [];
+    times.push(l.arrivedAt);
+    listsByJob.set(l.startedBy, times);
+  }
+  for (const times of listsByJob.values()) times.sort((a, b) => a - b);
   let duplicated = 0;
   let unexpected = 0;
   let early = 0;
@@ -68,6 +95,9 @@ export function checkFirings(
     }
     if (a.arrivedAtMs < nominal) early++;
     first.set(key, a.arrivedAt - report.clockOffsetMs - nominal);
+    handled.push(a.handledAt - report.clockOffsetMs - nominal);
+    const list = latestAtOrBefore(listsByJob.get(a.startedBy) ?? [], a.arrivedAt);
+    if (list !== undefined && list - report.clockOffsetMs >= nominal - 2_000) listed.push(nominal - (list - report.clockOffsetMs));
   }
   const launched = [...first.keys()].filter((key) => due.has(key)).length;
   const lateness = [...first.values()];
@@ -79,6 +109,8 @@ export function checkFirings(
     unexpected,
     early,
     lateness: latenessOf(lateness),
+    handledLateness: latenessOf(handled),
+    listLead: latenessOf(listed),
     onTime: lateness.filter((l) => l < onTimeMs).length,
   };
 }

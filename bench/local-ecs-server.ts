@@ -35,14 +35,34 @@ const maxListResults = 100;
 
 /** One RunTask call as it reached the server. */
 export interface RunTaskArrival {
-  /** Wall-clock milliseconds with sub-millisecond precision (performance.timeOrigin + performance.now()). */
+  /**
+   * When the server read the request (its headers parsed), in wall-clock milliseconds with sub-millisecond
+   * precision (performance.timeOrigin + performance.now()).
+   */
   arrivedAt: number;
+  /** When the server handled it, on the same clock: later than arrivedAt by the server's own queue. */
+  handledAt: number;
   /** Date.now() at the same moment: whole milliseconds of the clock the controller reads. */
   arrivedAtMs: number;
   /** The ecs-scheduler.io/schedule-time tag: the firing's nominal time (ISO 8601), if sent. */
   scheduleTime: string | undefined;
   startedBy: string;
   count: number;
+}
+
+/** When the server read a request: preciseNow() and Date.now() at that moment. */
+export interface ReadAt {
+  at: number;
+  atMs: number;
+}
+
+const readNow = (): ReadAt => ({ at: preciseNow(), atMs: Date.now() });
+
+/** One ListTasks call filtered by startedBy (one job's), as it reached the server. */
+export interface ListTasksArrival {
+  /** As RunTaskArrival.arrivedAt. */
+  arrivedAt: number;
+  startedBy: string;
 }
 
 /** One task as RunTask launched it (a repeated client token launches none). */
@@ -117,6 +137,7 @@ function requireString(body: Record<string, unknown>, field: string): string {
 /** The ECS state and the four operations, apart from HTTP. */
 export class LocalEcs {
   readonly arrivals: RunTaskArrival[] = [];
+  readonly listArrivals: ListTasksArrival[] = [];
   /** Every task launched, in order: what a test counts launches by (not calls, which a token may repeat). */
   readonly launches: TaskLaunch[] = [];
   private readonly tasks = new Map<string, Task>();
@@ -125,14 +146,18 @@ export class LocalEcs {
 
   constructor(private readonly options: { taskSeconds: number }) {}
 
-  /** The response body of one call, or an EcsError: a call ECS refuses (bench/ecs-api-rules.ts) is refused. */
-  call(operation: string, body: Record<string, unknown>): object {
+  /**
+   * The response body of one call, or an EcsError: a call ECS refuses (bench/ecs-api-rules.ts) is refused.
+   * `readAt` is when the request was read, if not now.
+   */
+  call(operation: string, body: Record<string, unknown>, readAt = readNow()): object {
     const violation = ecsRuleViolation(operation, body);
     if (violation !== undefined) throw new EcsError(violation.type, violation.message);
     switch (operation) {
       case 'RunTask':
-        return this.runTask(body);
+        return this.runTask(body, readAt);
       case 'ListTasks':
+        if (typeof body.startedBy === 'string') this.listArrivals.push({ arrivedAt: readAt.at, startedBy: body.startedBy });
         return this.listTasks(body);
       case 'DescribeTasks':
         return this.describeTasks(body);
@@ -143,9 +168,9 @@ export class LocalEcs {
     }
   }
 
-  private runTask(body: Record<string, unknown>): object {
-    const arrivedAt = preciseNow();
-    const arrivedAtMs = Date.now();
+  private runTask(body: Record<string, unknown>, readAt: ReadAt): object {
+    const handledAt = preciseNow();
+    const { at: arrivedAt, atMs: arrivedAtMs } = readAt;
     const taskDefinition = requireString(body, 'taskDefinition');
     const count = body.count === undefined ? 1 : Number(body.count);
     if (!Number.isInteger(count) || count < 1 || count > maxRunTaskCount) {
@@ -154,7 +179,7 @@ export class LocalEcs {
     const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
     const startedBy = typeof body.startedBy === 'string' ? body.startedBy : '';
     const scheduleTime = tags.find((t) => t.key === scheduleTimeTag)?.value;
-    this.arrivals.push({ arrivedAt, arrivedAtMs, scheduleTime, startedBy, count });
+    this.arrivals.push({ arrivedAt, handledAt, arrivedAtMs, scheduleTime, startedBy, count });
     // ECS answers a repeated client token with the first call's tasks instead of launching again, and
     // the same token with other parameters with a ConflictException.
     const token = typeof body.clientToken === 'string' ? body.clientToken : undefined;
@@ -272,16 +297,16 @@ export type CallFault =
 export type FaultInjector = (operation: string) => CallFault | undefined;
 
 /** The status, body and error type ECS would answer one call with. */
-function answer(ecs: LocalEcs, operation: string, input: Record<string, unknown>): { status: number; body: object; errorType?: string } {
+function answer(ecs: LocalEcs, operation: string, input: Record<string, unknown>, readAt: ReadAt): { status: number; body: object; errorType?: string } {
   try {
-    return { status: 200, body: ecs.call(operation, input) };
+    return { status: 200, body: ecs.call(operation, input, readAt) };
   } catch (error) {
     if (error instanceof EcsError) return { status: 400, body: { __type: error.type, message: error.message }, errorType: error.type };
     return { status: 500, body: { __type: 'ServerException', message: String(error) }, errorType: 'ServerException' };
   }
 }
 
-function handle(ecs: LocalEcs, faults: FaultInjector | undefined, req: IncomingMessage, res: ServerResponse, body: string): void {
+function handle(ecs: LocalEcs, faults: FaultInjector | undefined, req: IncomingMessage, res: ServerResponse, body: string, readAt: ReadAt): void {
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(targetPrefix)) {
     reply(res, 400, { __type: 'UnknownOperationException', message: 'POST / with X-Amz-Target expected' }, 'UnknownOperationException');
@@ -297,7 +322,7 @@ function handle(ecs: LocalEcs, faults: FaultInjector | undefined, req: IncomingM
   const operation = target.slice(targetPrefix.length);
   const fault = faults?.(operation);
   if (fault === undefined || fault.afterActing) {
-    const answered = answer(ecs, operation, (input ?? {}) as Record<string, unknown>);
+    const answered = answer(ecs, operation, (input ?? {}) as Record<string, unknown>, readAt);
     if (fault === undefined) {
       reply(res, answered.status, answered.body, answered.errorType);
       return;
@@ -316,10 +341,15 @@ function handle(ecs: LocalEcs, faults: FaultInjector | undefined, req: IncomingM
  * resolves with the server and its URL.
  */
 export async function serveLocalEcs(ecs: LocalEcs, options: { faults?: FaultInjector } = {}): Promise<{ server: Server; url: string }> {
+  // A request is stamped when it is read and handled in the next check phase, so that a burst of calls
+  // read together is stamped together: the arrival of the hundredth call of a burst does not include the
+  // time this one-threaded stand-in takes to answer the ninety-nine before it (ECS answers in parallel).
+  // Its handledAt keeps that time, for comparison.
   const server = createServer((req, res) => {
+    const readAt = readNow();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handle(ecs, options.faults, req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => setImmediate(() => handle(ecs, options.faults, req, res, Buffer.concat(chunks).toString('utf8'), readAt)));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -330,7 +360,7 @@ export async function serveLocalEcs(ecs: LocalEcs, options: { faults?: FaultInje
 export type ParentMessage = { type: 'report' };
 export type ChildMessage =
   | { type: 'listening'; url: string }
-  | { type: 'report'; arrivals: RunTaskArrival[]; cpuMicros: number; clockOffsetMs: number };
+  | { type: 'report'; arrivals: RunTaskArrival[]; listArrivals: ListTasksArrival[]; cpuMicros: number; clockOffsetMs: number };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'task-seconds': { type: 'string', default: '5' } } });
@@ -349,6 +379,7 @@ async function main(): Promise<void> {
     const report: ChildMessage = {
       type: 'report',
       arrivals: ecs.arrivals,
+      listArrivals: ecs.listArrivals,
       cpuMicros: cpu.user + cpu.system,
       clockOffsetMs: preciseClockOffset(),
     };
