@@ -85,9 +85,12 @@ export class JobSyncer {
 
   constructor(private readonly options: JobSyncerOptions) {
     this.firings = new FiringRunner(options);
-    // A second: enough to list, plan, record and sign a burst of a few hundred firings on 2 cores (about
-    // 1.5 ms each), short enough that the active count it plans from is still fresh.
-    this.armLeadMs = options.armLeadMs ?? 1000;
+    // Half a second: enough to list, plan and sign a burst of a few hundred firings on 2 cores (well
+    // under a millisecond each), short enough that the active count it plans from is still fresh. Not a
+    // whole second: nominal times are whole seconds, so arming at a half second keeps the work of arming
+    // one second's firings out of the instant the previous second's are released (with a lead of 1 s the
+    // two fell on the same timer tick and the releases waited behind the arming: p99 39 ms at 1,000 jobs).
+    this.armLeadMs = options.armLeadMs ?? 500;
   }
 
   /** Forgets what the syncer remembers of a deleted job. */

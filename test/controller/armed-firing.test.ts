@@ -4,7 +4,6 @@ import { stillWantedIn } from '../../src/controller/controller.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { firstFiring, job, secondFiring, syncerWithFakes, withStatus } from './builders.js';
 
-const aSecondBefore = new Date(firstFiring.getTime() - 1000);
 const halfASecondBefore = new Date(firstFiring.getTime() - 500);
 
 /** Lets the promises the armed firing chains on settle. */
@@ -17,11 +16,11 @@ function armedSyncer(stillWanted?: () => boolean) {
   return { clock, ...syncerWithFakes({}, undefined, { clock, ...(stillWanted && { stillWanted }) }) };
 }
 
-describe('armed firings (prepared a second ahead, sent at the due instant)', () => {
-  it('asks to be woken a second before the firing', async () => {
+describe('armed firings (prepared half a second ahead, sent at the due instant)', () => {
+  it('asks to be woken half a second before the firing: at a half second, away from the whole seconds firings are released at', async () => {
     const { syncer } = armedSyncer();
     const decision = await syncer.sync(job(), new Date(firstFiring.getTime() - 2000));
-    expect(decision.requeueAt?.toISOString()).to.equal(aSecondBefore.toISOString());
+    expect(decision.requeueAt?.toISOString()).to.equal(halfASecondBefore.toISOString());
   });
 
   it('plans ahead without a status write of the plan, sends nothing before the due instant, launches at it, once', async () => {
