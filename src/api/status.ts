@@ -34,6 +34,9 @@ export const scheduledEcsJobStatus = z.object({
   lastScheduleTime: time.optional().describe('Nominal time of the last firing handled.'),
   lastRun: time.optional().describe('When tasks were last launched.'),
   lastRunTasks: z.array(launchedTask).max(maxRecordedTasks).optional().describe('Tasks launched by the last run.'),
+  lastFailureTime: time
+    .optional()
+    .describe('When a firing last failed: its tasks did not all launch (LastRunSucceeded=False says why), or it was missed.'),
   nextRun: time.optional().describe('Next nominal firing time, if any.'),
   observedGeneration: z.int().min(0).optional(),
   conditions: z.array(condition).max(16).optional(),

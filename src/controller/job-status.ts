@@ -20,21 +20,32 @@ export function ready(
   return conditions;
 }
 
-// Outcomes of a firing that leave Ready=False until the next firing or a spec change says otherwise.
-const firingFailures = new Set(['LaunchFailed', 'FiringSuperseded', 'QueueNotFound', 'MissedSchedule']);
-
 /**
- * Whether Ready=False reports how the last firing failed, for the spec as it is now. Waiting for the
- * next firing must not clear it (our own status write comes back as an update and is reconciled at
- * once); a changed spec does, since whether it still fails is then unknown.
+ * The conditions with LastRunSucceeded set: how the job's last firing went, apart from Ready. A failed
+ * run is not a failed deployment: kstatus (Flux's health checks, Argo CD's) reads Ready=False as
+ * InProgress, so a run failure reported there left GitOps rollouts waiting on a job whose spec was fine.
  */
+export function lastRunCondition(
+  status: ScheduledEcsJobStatus,
+  now: Date,
+  job: ScheduledEcsJob,
+  value: 'True' | 'False',
+  reason: string,
+  message: string,
+) {
+  const observedGeneration = job.metadata.generation ?? 0;
+  return setCondition(status.conditions, { type: 'LastRunSucceeded', status: value, reason, message, observedGeneration }, now);
+}
+
+// Reasons an earlier release put on Ready=False for a failed firing; read only to word the next Event.
+const formerReadyFailures = new Set(['LaunchFailed', 'FiringSuperseded', 'QueueNotFound', 'MissedSchedule']);
+
+/** Whether the job's last firing failed (LastRunSucceeded=False, or Ready=False as older releases said it). */
 export function lastFiringFailed(job: ScheduledEcsJob): boolean {
-  const ready = findCondition(job.status?.conditions, 'Ready');
-  return (
-    ready?.status === 'False' &&
-    firingFailures.has(ready.reason) &&
-    ready.observedGeneration === (job.metadata.generation ?? 0)
-  );
+  const conditions = job.status?.conditions;
+  if (findCondition(conditions, 'LastRunSucceeded')?.status === 'False') return true;
+  const ready = findCondition(conditions, 'Ready');
+  return ready?.status === 'False' && formerReadyFailures.has(ready.reason);
 }
 
 /** Sets status.nextRun, or removes it when the schedule has no more fire times. */

@@ -23,7 +23,7 @@ import { clientTokenLifetimeSeconds } from '../aws/launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
-import { lastFiringFailed, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
+import { lastFiringFailed, lastRunCondition, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
 import { sameStatus } from './same-status.js';
 import { decideSync } from './sync-decision.js';
 
@@ -133,7 +133,7 @@ export class JobSyncer {
       case 'wait': {
         const [reason, message] =
           step.next === null ? ['ScheduleEnded', 'The schedule has no more fire times.'] : ['Scheduled', nextMessage(step.next)];
-        if (!lastFiringFailed(job)) status.conditions = ready(status, now, job, 'True', reason, message);
+        status.conditions = ready(status, now, job, 'True', reason, message);
         if (step.arm && step.next !== null) return this.arm(job, status, step.next);
         await this.writeIfChanged(job, status);
         return this.wakeFor(job, step.next);
@@ -147,7 +147,9 @@ export class JobSyncer {
         });
         this.options.metrics.fires.inc({ outcome: 'MissedSchedule' });
         status.lastScheduleTime = step.due.toISOString();
+        status.lastFailureTime = now.toISOString();
         status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(step.next));
+        status.conditions = lastRunCondition(status, now, job, 'False', 'MissedSchedule', `The firing at ${step.due.toISOString()} was skipped: ${late}s late, past startingDeadlineSeconds.`);
         await this.writeIfChanged(job, status);
         return this.wakeFor(job, step.next);
       }
@@ -309,7 +311,7 @@ export class JobSyncer {
     return this.recordOutcome(job, status, pending, next, now, outcome);
   }
 
-  /** Writes a firing's outcome: the plan cleared, the tasks, the Ready condition, an Event. */
+  /** Writes a firing's outcome: the plan cleared, the tasks, LastRunSucceeded (Ready stays True), an Event. */
   private async recordOutcome(
     job: ScheduledEcsJob,
     status: ScheduledEcsJobStatus,
@@ -329,15 +331,17 @@ export class JobSyncer {
       status.lastRun = now.toISOString();
       status.lastRunTasks = outcome.tasks.slice(0, maxRecordedTasks);
     }
+    status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
     if (outcome.failure === undefined) {
-      status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
       const message = `Launched ${outcome.tasks.length} task(s) for the firing at ${due.toISOString()}.`;
+      status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', message);
       if (newsworthy) this.event(job, { type: 'Normal', reason: 'TasksLaunched', message });
       else this.options.logger.debug(message, { namespace: job.metadata.namespace, name: job.metadata.name, reason: 'TasksLaunched' });
     } else {
       const reason = outcome.superseded === true ? 'FiringSuperseded' : 'LaunchFailed';
       const message = outcome.superseded === true ? `The firing at ${due.toISOString()}: ${outcome.failure}` : outcome.failure;
-      status.conditions = ready(status, now, job, 'False', reason, message);
+      status.lastFailureTime = now.toISOString();
+      status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
       this.event(job, { type: 'Warning', reason, message });
     }
     this.quietlyHandled.delete(job.metadata.uid);
@@ -462,7 +466,9 @@ export class JobSyncer {
     this.options.metrics.fires.inc({ outcome: reason });
     this.event(job, { type: 'Warning', reason, message });
     status.lastScheduleTime = due.toISOString();
-    status.conditions = ready(status, now, job, 'False', reason, message);
+    status.lastFailureTime = now.toISOString();
+    status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
+    status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
     await this.options.statusWriter.writeStatus(job, status);
     return this.wakeFor(job, next);
   }

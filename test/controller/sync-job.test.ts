@@ -33,6 +33,8 @@ interface Scenario {
   expectEvents: string[];
   expectRequeueAt: Date | undefined;
   expectReady?: [string, string];
+  /** LastRunSucceeded's status and reason; `null`: not set. */
+  expectLastRun?: [string, string] | null;
 }
 
 const scenarios: Scenario[] = [
@@ -43,6 +45,7 @@ const scenarios: Scenario[] = [
     expectEvents: [],
     expectRequeueAt: firstFiring,
     expectReady: ['True', 'Scheduled'],
+    expectLastRun: null,
   },
   {
     name: 'never ran and due: launches taskCount',
@@ -52,6 +55,7 @@ const scenarios: Scenario[] = [
     expectEvents: ['TasksLaunched'],
     expectRequeueAt: secondFiring,
     expectReady: ['True', 'Scheduled'],
+    expectLastRun: ['True', 'TasksLaunched'],
   },
   {
     name: 'due but past startingDeadlineSeconds: skipped',
@@ -61,6 +65,8 @@ const scenarios: Scenario[] = [
     expectLaunched: 0,
     expectEvents: ['MissedSchedule'],
     expectRequeueAt: secondFiring,
+    expectReady: ['True', 'Scheduled'],
+    expectLastRun: ['False', 'MissedSchedule'],
   },
   {
     name: 'controller down an hour: only the latest missed firing, once',
@@ -130,7 +136,9 @@ const scenarios: Scenario[] = [
     expectLaunched: 0,
     expectEvents: ['QueueNotFound'],
     expectRequeueAt: secondFiring,
-    expectReady: ['False', 'QueueNotFound'],
+    // A failed run is not a failed spec: Ready stays True, so kstatus reads the job as Current.
+    expectReady: ['True', 'Scheduled'],
+    expectLastRun: ['False', 'QueueNotFound'],
   },
   {
     name: 'TopUp: 1 of 3 active launches 2',
@@ -213,6 +221,10 @@ describe('JobSyncer.sync', () => {
         const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
         expect([ready?.status, ready?.reason]).to.deep.equal(s.expectReady);
       }
+      if (s.expectLastRun !== undefined) {
+        const lastRun = statusWriter.last()?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+        expect(lastRun === undefined ? null : [lastRun.status, lastRun.reason]).to.deep.equal(s.expectLastRun);
+      }
       for (const call of ecs.runTaskCalls) {
         expect(call.clientToken).to.have.length.at.most(64);
         expect(call.count).to.be.at.most(10);
@@ -253,10 +265,12 @@ describe('JobSyncer.sync', () => {
     ecs.placementFailure = { perCall: 1, reason: 'RESOURCE:MEMORY' };
     await syncer.sync(job({ taskCount: 3 }), justAfterFirstFiring);
     const status = statusWriter.last();
-    const ready = status?.conditions?.find((c) => c.type === 'Ready');
-    expect(ready?.status).to.equal('False');
-    expect(ready?.reason).to.equal('LaunchFailed');
-    expect(ready?.message).to.contain('RESOURCE:MEMORY').and.contain('Launched 2 of 3');
+    const lastRun = status?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+    expect(lastRun?.status).to.equal('False');
+    expect(lastRun?.reason).to.equal('LaunchFailed');
+    expect(lastRun?.message).to.contain('RESOURCE:MEMORY').and.contain('Launched 2 of 3');
+    expect(status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True');
+    expect(status?.lastFailureTime).to.equal(justAfterFirstFiring.toISOString());
     expect(status?.lastRunTasks).to.have.length(2);
     expect(events.reasons()).to.deep.equal(['LaunchFailed']);
   });
@@ -265,9 +279,9 @@ describe('JobSyncer.sync', () => {
     const { syncer, ecs, statusWriter } = syncerWithFakes();
     ecs.runTaskErrors.push(clientError('Unable to find task definition'));
     const decision = await syncer.sync(job(), justAfterFirstFiring);
-    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
-    expect(ready?.reason).to.equal('LaunchFailed');
-    expect(ready?.message).to.contain('Unable to find task definition');
+    const lastRun = statusWriter.last()?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+    expect(lastRun?.reason).to.equal('LaunchFailed');
+    expect(lastRun?.message).to.contain('Unable to find task definition');
     expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(decision.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
   });
@@ -428,9 +442,9 @@ describe('JobSyncer.sync', () => {
     const decision = await syncer.sync(job(), justAfterFirstFiring);
     expect(ecs.runTaskCalls).to.have.length(0);
     expect(events.reasons()).to.deep.equal(['FiringSuperseded']);
-    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
-    expect(ready?.reason).to.equal('FiringSuperseded');
-    expect(ready?.message).to.contain('ECS request rate limit');
+    const lastRun = statusWriter.last()?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+    expect(lastRun?.reason).to.equal('FiringSuperseded');
+    expect(lastRun?.message).to.contain('ECS request rate limit');
     expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(decision.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
   });
@@ -489,27 +503,43 @@ describe('JobSyncer.sync', () => {
 
 describe('JobSyncer.sync after a failed firing', () => {
   const failed = () => job({ trigger: { type: 'sqs', queueName: 'gone' } });
+  const conditionOf = (status: ScheduledEcsJobStatus | undefined, type: string) => {
+    const found = status?.conditions?.find((c) => c.type === type);
+    return [found?.status, found?.reason];
+  };
 
-  it('keeps Ready=False QueueNotFound while waiting for the next firing (our own write echoes back)', async () => {
+  it('keeps LastRunSucceeded=False QueueNotFound, and Ready=True, while waiting for the next firing (our own write echoes back)', async () => {
     const { syncer, statusWriter } = syncerWithFakes();
     const first = failed();
     await syncer.sync(first, justAfterFirstFiring);
     const echoed = withStatus(first, statusWriter.last());
     await syncer.sync(echoed, new Date(justAfterFirstFiring.getTime() + 50));
-    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
-    expect([ready?.status, ready?.reason]).to.deep.equal(['False', 'QueueNotFound']);
+    expect(conditionOf(statusWriter.last(), 'LastRunSucceeded')).to.deep.equal(['False', 'QueueNotFound']);
+    expect(conditionOf(statusWriter.last(), 'Ready')).to.deep.equal(['True', 'Scheduled']);
   });
 
-  it('a spec change clears it', async () => {
-    const { syncer, statusWriter } = syncerWithFakes({ fixed: 0 });
+  it('the next successful firing sets LastRunSucceeded=True, with an Event (the first success after a failure); lastFailureTime stays', async () => {
+    const { syncer, statusWriter, events } = syncerWithFakes({ fixed: 0 });
     const first = failed();
     await syncer.sync(first, justAfterFirstFiring);
-    const edited = withStatus(first, statusWriter.last());
-    edited.metadata.generation = 2;
-    edited.spec.trigger = { type: 'sqs', queueName: 'fixed' };
-    await syncer.sync(edited, new Date(justAfterFirstFiring.getTime() + 50));
-    const ready = statusWriter.last()?.conditions?.find((c) => c.type === 'Ready');
-    expect([ready?.status, ready?.reason]).to.deep.equal(['True', 'Scheduled']);
+    const fixed = withStatus(job(), statusWriter.last());
+    fixed.metadata.generation = 2;
+    await syncer.sync(fixed, new Date(secondFiring.getTime() + 50));
+    expect(conditionOf(statusWriter.last(), 'LastRunSucceeded')).to.deep.equal(['True', 'TasksLaunched']);
+    expect(events.reasons()).to.deep.equal(['QueueNotFound', 'TasksLaunched']);
+    expect(statusWriter.last()?.lastFailureTime).to.equal(justAfterFirstFiring.toISOString());
+  });
+
+  it('a job Ready=False for a failed firing by an older release is Ready=True at its next reconcile', async () => {
+    const { syncer, statusWriter } = syncerWithFakes();
+    const older = job({}, {
+      schedule: '0 */5',
+      resolvedSchedule: '0 */5',
+      lastScheduleTime: firstFiring.toISOString(),
+      conditions: [{ type: 'Ready', status: 'False', reason: 'LaunchFailed', message: 'x', lastTransitionTime: firstFiring.toISOString(), observedGeneration: 1 }],
+    });
+    await syncer.sync(older, justAfterFirstFiring);
+    expect(conditionOf(statusWriter.last(), 'Ready')).to.deep.equal(['True', 'Scheduled']);
   });
 });
 

@@ -105,18 +105,21 @@ describe('controller against kube-apiserver and moto', function () {
     await jobs.delete('consumer');
   });
 
-  it('a missing queue is reported as QueueNotFound, not retried in a loop', async () => {
+  it('a missing queue is reported as LastRunSucceeded=False QueueNotFound, not retried in a loop; Ready stays True', async () => {
     await jobs.create('no-queue', {
       taskDefinition: 'consumer-task',
       schedule: '*/2',
       trigger: { type: 'sqs', queueName: 'does-not-exist' },
     });
     await waitFor('QueueNotFound', async () => {
-      const ready = (await jobs.get('no-queue')).status?.conditions?.find((c) => c.type === 'Ready');
-      return ready?.reason === 'QueueNotFound';
+      const lastRun = (await jobs.get('no-queue')).status?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+      return lastRun?.status === 'False' && lastRun.reason === 'QueueNotFound';
     }, { timeoutMs: 20_000 }).catch(async (error: unknown) => {
       throw new Error(`${String(error)}; status: ${JSON.stringify((await jobs.get('no-queue')).status)}`);
     });
+    const status = (await jobs.get('no-queue')).status;
+    expect(status?.conditions?.find((c) => c.type === 'Ready')?.status, 'a failed run is not a failed spec').to.equal('True');
+    expect(status?.lastFailureTime).to.be.a('string');
     await jobs.delete('no-queue');
   });
 
