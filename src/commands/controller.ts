@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import winston from 'winston';
 import { awsClientSettings } from '../aws/client-settings.js';
 import { defaultEcsRateLimits, EcsRateLimiter, type EcsRateLimits } from '../aws/ecs-rate-limiter.js';
@@ -14,6 +14,7 @@ import { Controller, stillWantedIn } from '../controller/controller.js';
 import { startHealthServer } from '../controller/health-server.js';
 import { JobInformer } from '../kube/job-informer.js';
 import { KubeEventRecorder } from '../kube/kube-events.js';
+import { KubeRequests } from '../kube/kube-requests.js';
 import { KubeStatusPatcher } from '../kube/kube-status-patcher.js';
 import { StatusRecorder } from '../controller/status-recorder.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -214,7 +215,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
   const timers = systemTimers;
   const metrics = new ControllerMetrics();
   const statusWriter = new StatusRecorder({
-    patcher: new KubeStatusPatcher(kubeConfig.makeApiClient(CustomObjectsApi)),
+    patcher: new KubeStatusPatcher(new KubeRequests(kubeConfig)),
     clock,
     timers,
     logger,
