@@ -5,3 +5,4 @@ export * from './scheduled-ecs-job.js';
 export * from './crd.js';
 export * from './identity.js';
 export * from './job-schedule.js';
+export * from './run-now.js';

@@ -25,6 +25,12 @@ export const launchedTask = z.object({
 /** Most tasks recorded in lastRunTasks: one firing launches at most 50. */
 export const maxRecordedTasks = 50;
 
+/** The last run-now request handled: its annotation value, and when. */
+export const runNowRecord = z.object({
+  value: z.string().describe('The ecs-scheduler.io/run-now value handled; the same value again fires nothing.'),
+  time: time.describe('When it was handled (its tasks launched, or it was found to have nothing to launch).'),
+});
+
 export const scheduledEcsJobStatus = z.object({
   schedule: z.string().optional().describe('The spec.schedule that resolvedSchedule was resolved from.'),
   resolvedSchedule: z
@@ -38,6 +44,7 @@ export const scheduledEcsJobStatus = z.object({
     .optional()
     .describe('When a firing last failed: its tasks did not all launch (LastRunSucceeded=False says why), or it was missed.'),
   nextRun: time.optional().describe('Next nominal firing time, if any.'),
+  runNow: runNowRecord.optional().describe('The last ecs-scheduler.io/run-now request handled.'),
   observedGeneration: z.int().min(0).optional(),
   conditions: z.array(condition).max(16).optional(),
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { firingKey, type FiringIdentity } from './task-identity.js';
 
 /** RunTask launches at most this many tasks per call. */
 export const maxTasksPerRunTask = 10;
@@ -17,17 +18,18 @@ export interface LaunchBatch {
 
 /**
  * The RunTask calls of one firing: batches of at most 10, each with a client token derived from the
- * job's UID, the firing's nominal time and the batch's index. A retry of the firing (after a crash, a
+ * job's UID, the firing (its nominal time, or its run-now value) and the batch's index. A retry of the firing (after a crash, a
  * failover, a throttled call) sends the same tokens, so ECS launches each batch once. The size is not
  * part of the token: a successor that plans the same firing with another count (the queue drained
  * meanwhile) gets ECS's ConflictException for a batch launched before, not a second launch.
  * A token is the 64 hex digits of a SHA-256: ECS's limit is 64 characters.
  */
-export function launchBatches(options: { uid: string; scheduleTime: Date; launchCount: number }): LaunchBatch[] {
+export function launchBatches(options: { uid: string; launchCount: number } & FiringIdentity): LaunchBatch[] {
+  const firing = firingKey(options);
   const batches: LaunchBatch[] = [];
   for (let start = 0, index = 0; start < options.launchCount; start += maxTasksPerRunTask, index++) {
     const count = Math.min(maxTasksPerRunTask, options.launchCount - start);
-    const identity = `${options.uid}|${options.scheduleTime.toISOString()}|${index}`;
+    const identity = `${options.uid}|${firing}|${index}`;
     batches.push({ index, count, clientToken: createHash('sha256').update(identity).digest('hex') });
   }
   return batches;

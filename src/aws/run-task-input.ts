@@ -1,17 +1,24 @@
 import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
-import type { ScheduledEcsJob } from '../api/index.js';
+import { runNowTagValue, type ScheduledEcsJob } from '../api/index.js';
 import type { LaunchBatch } from './launch-batches.js';
-import { startedByFor, taskTags } from './task-identity.js';
+import { startedByFor, taskTags, type FiringIdentity } from './task-identity.js';
 
 /** The RunTask call of one batch of a firing: the job's spec translated field by field. */
-export function runTaskInput(options: {
-  job: ScheduledEcsJob;
-  cluster: string;
-  scheduleTime: Date;
-  batch: LaunchBatch;
-  schedulerName: string;
-}): RunTaskCommandInput {
-  const { job, cluster, scheduleTime, batch, schedulerName } = options;
+export function runTaskInput(
+  options: {
+    job: ScheduledEcsJob;
+    cluster: string;
+    batch: LaunchBatch;
+    schedulerName: string;
+  } & FiringIdentity,
+): RunTaskCommandInput {
+  const { job, cluster, batch, schedulerName } = options;
+  // A scheduled firing's tasks carry its nominal time, which recovery looks for; a run-now's carry its
+  // value instead, so they are never taken for a scheduled firing's.
+  const firingTag =
+    'scheduleTime' in options
+      ? { key: taskTags.scheduleTime, value: options.scheduleTime.toISOString() }
+      : { key: taskTags.runNow, value: runNowTagValue(options.runNow) };
   const { spec, metadata } = job;
   const input: RunTaskCommandInput = {
     cluster,
@@ -23,7 +30,7 @@ export function runTaskInput(options: {
       ...Object.entries(spec.tags ?? {}).map(([key, value]) => ({ key, value })),
       { key: taskTags.job, value: `${metadata.namespace}/${metadata.name}` },
       { key: taskTags.uid, value: metadata.uid },
-      { key: taskTags.scheduleTime, value: scheduleTime.toISOString() },
+      firingTag,
       { key: taskTags.batch, value: String(batch.index) },
       { key: taskTags.scheduler, value: schedulerName },
     ],

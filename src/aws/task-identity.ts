@@ -5,6 +5,7 @@ export const taskTags = {
   job: 'ecs-scheduler.io/job',
   uid: 'ecs-scheduler.io/uid',
   scheduleTime: 'ecs-scheduler.io/schedule-time',
+  runNow: 'ecs-scheduler.io/run-now',
   batch: 'ecs-scheduler.io/batch',
   scheduler: 'ecs-scheduler.io/scheduler',
 } as const;
@@ -16,4 +17,15 @@ export const taskTags = {
  */
 export function startedByFor(uid: string): string {
   return uid;
+}
+
+/**
+ * What a launch is for: a scheduled firing, by its nominal time, or a run-now request, by the value of
+ * its annotation. Client tokens derive from it, so each launches once.
+ */
+export type FiringIdentity = { scheduleTime: Date } | { runNow: string };
+
+/** The firing's part of its client tokens: the nominal time as before run-now existed, so tokens of scheduled firings are unchanged. */
+export function firingKey(firing: FiringIdentity): string {
+  return 'scheduleTime' in firing ? firing.scheduleTime.toISOString() : `run-now:${firing.runNow}`;
 }

@@ -189,6 +189,46 @@ export class FiringRunner {
   }
 
   /**
+   * Launches the tasks of a run-now request (the ecs-scheduler.io/run-now annotation): the active tasks
+   * in `stop` stopped first (Replace), then the batches not yet launched, with client tokens derived
+   * from the request's value, so a retry or a successor that sends it again launches nothing twice.
+   * Retryable AWS errors propagate: the queue tries the request again.
+   */
+  async runNow(request: {
+    job: ScheduledEcsJob;
+    value: string;
+    launchCount: number;
+    /** Batches of this request already launched (by a predecessor that died before recording it). */
+    launched: Map<number, LaunchedTask[]>;
+    stop?: string[];
+  }): Promise<FiringOutcome> {
+    const { job, value, launchCount } = request;
+    const { ecs, leadership, metrics } = this.options;
+    const cluster = job.spec.cluster ?? this.options.defaultCluster;
+    if (request.stop !== undefined && request.stop.length > 0) {
+      await ecs.stopTasks({ cluster, taskArns: request.stop, reason: `Replaced by the run-now request ${value}` });
+    }
+    const tasks: LaunchedTask[] = [...request.launched.values()].flat();
+    const launchedBefore = tasks.length;
+    const failures: string[] = [];
+    for (const batch of launchBatches({ uid: job.metadata.uid, runNow: value, launchCount })) {
+      if (request.launched.has(batch.index)) continue;
+      if (!leadership.isLeader()) throw new LostLeadershipError();
+      try {
+        const input = runTaskInput({ job, cluster, runNow: value, batch, schedulerName: this.options.schedulerName });
+        this.record(batch, await ecs.runTask(input), tasks, failures);
+      } catch (error) {
+        if (isRetryableAwsError(error)) throw error;
+        if (this.recordError(job, batch, error, failures) === 'failed') break;
+      }
+    }
+    metrics.tasksLaunched.inc(tasks.length - launchedBefore);
+    metrics.fires.inc({ outcome: failures.length === 0 ? 'TasksLaunched' : 'LaunchFailed' });
+    if (failures.length === 0) return { tasks };
+    return { tasks, failure: `Launched ${tasks.length} of ${launchCount} task(s): ${[...new Set(failures)].join('; ')}` };
+  }
+
+  /**
    * A batch ECS refused. A client-token conflict means a predecessor launched this batch of this firing
    * with other parameters (a different count: the queue drained, the spec changed): it launched, once,
    * and is not launched again. Anything else is a failure the user must see.

@@ -1,4 +1,4 @@
-import type { LaunchedTask } from '../api/index.js';
+import { runNowTagValue, type LaunchedTask } from '../api/index.js';
 import type { TaggedTask } from '../aws/ecs-tasks.js';
 import { taskTags } from '../aws/task-identity.js';
 
@@ -14,11 +14,19 @@ export interface FiringTasks {
 
 /** The tasks of the firing at `scheduleTime` among `tasks`, by batch; every other task apart. */
 export function firingTasksOf(tasks: TaggedTask[], uid: string, scheduleTime: Date): FiringTasks {
+  return taggedTasksOf(tasks, uid, taskTags.scheduleTime, scheduleTime.toISOString());
+}
+
+/** The tasks of the run-now request `value` among `tasks` (its tag), by batch; every other task apart. */
+export function runNowTasksOf(tasks: TaggedTask[], uid: string, value: string): FiringTasks {
+  return taggedTasksOf(tasks, uid, taskTags.runNow, runNowTagValue(value));
+}
+
+function taggedTasksOf(tasks: TaggedTask[], uid: string, tag: string, value: string): FiringTasks {
   const batches = new Map<number, LaunchedTask[]>();
   const others: string[] = [];
-  const time = scheduleTime.toISOString();
   for (const task of tasks) {
-    if (task.tags[taskTags.uid] !== uid || task.tags[taskTags.scheduleTime] !== time) {
+    if (task.tags[taskTags.uid] !== uid || task.tags[tag] !== value) {
       others.push(task.taskArn);
       continue;
     }

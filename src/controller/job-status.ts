@@ -69,12 +69,19 @@ export function nextMessage(next: Date | null): string {
 /** The message of a firing that launched nothing, naming why. */
 export function nothingMessage(reason: string, due: Date, active: number, messages: number | undefined): string {
   const at = due.toISOString();
+  return reason === 'JobAlreadyActive'
+    ? `The firing at ${at} was skipped: ${whyNothing(reason, active, messages)}.`
+    : `The firing at ${at} launched nothing: ${whyNothing(reason, active, messages)}.`;
+}
+
+/** Why a firing launched nothing, in a few words. */
+export function whyNothing(reason: string, active: number, messages: number | undefined): string {
   switch (reason) {
     case 'NothingToLaunch':
-      return `The firing at ${at} launched nothing: the queue is empty${messages === undefined ? '' : ` (${messages} messages)`}.`;
+      return `the queue is empty${messages === undefined ? '' : ` (${messages} messages)`}`;
     case 'AlreadyActive':
-      return `The firing at ${at} launched nothing: ${active} task(s) already active.`;
+      return `${active} task(s) already active`;
     default:
-      return `The firing at ${at} was skipped: ${active} task(s) still active and concurrencyPolicy is Forbid.`;
+      return `${active} task(s) still active and concurrencyPolicy is Forbid`;
   }
 }

@@ -11,6 +11,8 @@ export type SyncStep =
   | { kind: 'stall'; reason: 'InvalidSchedule' | 'InvalidTimezone'; message: string }
   /** A firing this process started is not recorded yet: finish or record it first. */
   | { kind: 'finishPending'; schedule: Schedule }
+  /** The ecs-scheduler.io/run-now annotation asks for a firing now, with this value not yet handled. */
+  | { kind: 'runNow'; value: string }
   | { kind: 'suspended' }
   /** Nothing due: wait for `next` (none: the schedule ended); `arm` it now if it is within the lead. */
   | { kind: 'wait'; next: Date | null; arm: boolean }
@@ -30,6 +32,8 @@ export interface SyncFacts {
   leadingSince: Date;
   /** How far ahead the job's firings are armed; absent when they are not (a trigger, Replace, no arming). */
   armLeadMs?: number;
+  /** A run-now value the job asks for and has not had (pendingRunNow). */
+  runNow?: string;
 }
 
 /**
@@ -50,6 +54,9 @@ export function decideSync(facts: SyncFacts): { step: SyncStep; status: Schedule
   status.resolvedSchedule = resolution.resolved;
 
   if (facts.pending) return { step: { kind: 'finishPending', schedule: resolution.schedule }, status };
+  // Asked for by hand, so suspension does not hold it back (as `kubectl create job --from=cronjob` runs a
+  // suspended CronJob's template).
+  if (facts.runNow !== undefined) return { step: { kind: 'runNow', value: facts.runNow }, status };
   if (job.spec.suspended === true) {
     delete status.nextRun;
     return { step: { kind: 'suspended' }, status };

@@ -17,6 +17,7 @@ export interface NamedSetting {
  */
 export const foreignFlags: ReadonlyMap<string, string> = new Map([
   ['--dry-run', 'kubectl (the manifests test: kubectl apply --dry-run=server)'],
+  ['--overwrite', 'kubectl (kubectl annotate ... --overwrite, to set a run-now value again)'],
   ['--version', 'kube-apiserver (what the built binary reports)'],
   ['--cpu-prof', 'node (profiling bench/fire.ts)'],
   ['--max-old-space-size', 'node (a heap cap tried on bench/fire.ts)'],

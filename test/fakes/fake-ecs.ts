@@ -19,8 +19,8 @@ export class FakeEcs implements EcsTasks {
   readonly tasks: FakeTask[] = [];
   readonly runTaskCalls: RunTaskCommandInput[] = [];
   readonly stopped: string[] = [];
-  /** Errors thrown by the next RunTask calls, in order. */
-  readonly runTaskErrors: Error[] = [];
+  /** Errors the next RunTask calls throw, in order; `undefined`: that call goes through. */
+  readonly runTaskErrors: (Error | undefined)[] = [];
   /** ListTasks and DescribeTasks calls made. */
   readonly reads: string[] = [];
   /** RunTask calls whose notAfter is before this are refused unsent, as the rate limiter refuses them. */

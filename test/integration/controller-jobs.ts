@@ -41,6 +41,8 @@ export class Jobs {
 export interface MotoTask {
   taskArn: string;
   scheduleTime: string | undefined;
+  /** The ecs-scheduler.io/run-now tag: the run-now request that launched it. */
+  runNow: string | undefined;
   desiredStatus: string | undefined;
 }
 
@@ -58,6 +60,7 @@ export async function tasksOfJob(stack: Stack, uid: string, cluster = 'default')
     return (described.tasks ?? []).map((task) => ({
       taskArn: task.taskArn ?? '',
       scheduleTime: task.tags?.find((t) => t.key === 'ecs-scheduler.io/schedule-time')?.value,
+      runNow: task.tags?.find((t) => t.key === 'ecs-scheduler.io/run-now')?.value,
       desiredStatus: task.desiredStatus,
     }));
   } finally {
