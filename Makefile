@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: build test test-unit dev lint deps clean
+.PHONY: build test test-unit test-unit-node22 image dev lint deps clean
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -25,6 +25,16 @@ test: build
 ## differential test (it runs a Python oracle in the virtualenv); `make test` runs those too.
 test-unit: deps
 	TZ=UTC npx mocha 'test/**/*.test.ts' --exclude 'test/integration/**' --exclude test/schedule/apscheduler-differential.test.ts
+
+## test-unit-node22: the same tests under Node.js 22, the image's runtime (hack/node-runtime.sh installs it
+## from the npm registry into the cache); `make test` runs them too.
+test-unit-node22: deps
+	TZ=UTC "$$(hack/node-runtime.sh)/bin/node" node_modules/mocha/bin/mocha.js 'test/**/*.test.ts' --exclude 'test/integration/**' --exclude test/schedule/apscheduler-differential.test.ts
+
+## image: the container image, built without a daemon: dist/ecs-scheduler-image.tar (docker load -i), its
+## digests and sizes in dist/ecs-scheduler-image.json. See docs/image.md.
+image: deps
+	hack/image/build.sh
 
 ## dev: the local control plane, moto, the controller and the shim on 127.0.0.1:5000.
 dev: build
