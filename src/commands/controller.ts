@@ -302,6 +302,9 @@ async function runController(settings: ControllerSettings): Promise<number> {
       await health.close();
       return 2;
     }
+    // The controller's informer holds the shim's namespace when it watches every namespace or that one:
+    // the shim reads from it then, rather than keeping a second copy of the same jobs.
+    const shared = settings.watchNamespace === undefined || settings.watchNamespace === shimConfig.namespace;
     shim = await startShimServer({
       kubeConfig,
       namespace: shimConfig.namespace,
@@ -309,7 +312,10 @@ async function runController(settings: ControllerSettings): Promise<number> {
       port: shimConfig.port,
       auth: shimConfig.auth,
       insecure: shimConfig.insecure,
+      allowedHosts: shimConfig.allowedHosts,
+      corsOrigins: shimConfig.corsOrigins,
       logger,
+      ...(shared && { jobWatch: informer }),
     });
   }
   await informer.start();

@@ -3,11 +3,14 @@ import { defaultAddress, defaultPort, startShimServer } from '../shim/server.js'
 import { loadKubeConfig } from '../kube/load-kube-config.js';
 import { envFlag, processLogger, settingsCommand, type Command, type SettingsResult } from './command.js';
 
-// `ecs-scheduler shim`: the legacy /jobs API over ScheduledEcsJob resources, until SIGINT or SIGTERM.
+// `ecs-scheduler shim`: the legacy /jobs API over ScheduledEcsJob resources, until SIGINT or SIGTERM. It
+// runs an informer of its namespace of its own (startShimServer); under `controller --shim` it shares the
+// controller's instead.
 
 const usage = `usage: ecs-scheduler shim [options]
 
-Serves the legacy ECS Scheduler /jobs API from ScheduledEcsJob resources in one namespace.
+Serves the legacy ECS Scheduler /jobs API from ScheduledEcsJob resources in one namespace. Reads come
+from a watch of the namespace, listed before it listens; its own writes show in the next read.
 
 options (environment variable in brackets):
   --address ADDR      listen address (default ${defaultAddress}) [ECSS_SHIM_ADDRESS]

@@ -17,6 +17,12 @@ export interface JobInformerHandlers {
   deleted(key: string, uid: string | undefined): void;
 }
 
+/** A second reader of the cache (the REST shim's job index): told of every object, status changes too. */
+export interface JobObjectListener {
+  upserted(object: KubernetesObject): void;
+  deleted(object: KubernetesObject): void;
+}
+
 // After a watch error the informer is restarted after this pause (it re-lists, then watches again).
 const restartDelayMs = 2_000;
 // The list is read in pages of this many jobs, so that 100,000 jobs never arrive as one response, held at
@@ -126,6 +132,29 @@ export class JobInformer {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.informer.stop();
+  }
+
+  /**
+   * Calls `listener` with every object cached now, then with every object the cache adds, updates (status
+   * only too, unlike `handlers`) or deletes, until the returned function is called.
+   */
+  onObject(listener: JobObjectListener): () => void {
+    const upserted = (o: KubernetesObject) => listener.upserted(o);
+    const deleted = (o: KubernetesObject) => listener.deleted(o);
+    for (const o of this.informer.list()) upserted(o);
+    this.informer.on('add', upserted);
+    this.informer.on('update', upserted);
+    this.informer.on('delete', deleted);
+    return () => {
+      this.informer.off('add', upserted);
+      this.informer.off('update', upserted);
+      this.informer.off('delete', deleted);
+    };
+  }
+
+  /** The resourceVersion of the last list or watch event; '' until a list has arrived (and after a 410). */
+  resourceVersion(): string {
+    return this.informer.latestResourceVersion();
   }
 
   /** The cached object of a key, if the job exists. */

@@ -67,7 +67,7 @@ export function routeOf(path: string): Route {
 }
 
 function send(response: ServerResponse, reply: Reply): void {
-  const text = legacyJson(reply.body);
+  const text = reply.text ?? legacyJson(reply.body);
   response.writeHead(reply.status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
@@ -206,6 +206,10 @@ function preflight(methods: string[]): Reply {
 function failure(error: unknown, logger: Logger): Reply {
   if (error instanceof JobStoreError && error.reason === 'Forbidden') {
     return { status: 403, body: { message: error.message } };
+  }
+  if (error instanceof JobStoreError && error.reason === 'Loading') {
+    // Reads are served from the watch cache; before its first list an empty cache would be a lie.
+    return { status: 503, body: { message: 'The shim is still loading jobs from Kubernetes; try again shortly' }, headers: { 'Retry-After': '1' } };
   }
   if (error instanceof AuthUnavailableError || (error instanceof JobStoreError && error.reason === 'Unavailable')) {
     logger.warn('Kubernetes API unavailable', { error: error.message });

@@ -9,18 +9,20 @@ import { apiVersion, fieldManager, group, kind, plural, version } from '../api/g
 import {
   JobStoreError,
   type FieldCause,
+  type JobApi,
   type JobResource,
-  type JobStore,
   type JobStoreFailure,
+  type JobVersion,
   type NewJob,
   type SpecPatch,
 } from './job-store.js';
 
-// The JobStore over the apiserver: CustomObjectsApi calls on scheduledecsjobs in one namespace. Writes are
-// a create, a JSON merge patch of spec guarded by resourceVersion, and a delete guarded by uid, so a write
-// never lands on an object other than the one the shim read and validated against.
+// The jobs of one namespace on the apiserver: CustomObjectsApi calls on scheduledecsjobs. Writes are a
+// create, a JSON merge patch of spec guarded by resourceVersion, and a delete guarded by uid, so a write
+// never lands on an object other than the one the shim read and validated against. The shim reads through
+// a watch cache (cached-job-store.ts) and comes here for writes and for what a write is checked against.
 
-/** Objects per list call: bounds each response while 10,000 jobs take 20 calls. */
+/** Objects per list call (listAll is the cache's fallback): bounds each response; 10,000 jobs take 20 calls. */
 const listChunk = 500;
 
 interface StatusBody {
@@ -70,7 +72,7 @@ export interface KubeJobStoreOptions {
   namespace: string;
 }
 
-export class KubeJobStore implements JobStore {
+export class KubeJobStore implements JobApi {
   private readonly api: CustomObjectsApi;
   private readonly namespace: string;
 
@@ -83,7 +85,7 @@ export class KubeJobStore implements JobStore {
     return { group, version, plural, namespace: this.namespace };
   }
 
-  async list(): Promise<JobResource[]> {
+  async listAll(): Promise<JobResource[]> {
     const items: JobResource[] = [];
     let continueToken: string | undefined;
     do {
@@ -128,9 +130,10 @@ export class KubeJobStore implements JobStore {
     )) as JobResource;
   }
 
-  async delete(name: string, uid: string): Promise<void> {
+  async delete(name: string, read: JobVersion): Promise<void> {
+    // The apiserver answers with a Status that carries no resourceVersion of the deletion.
     await this.call(() =>
-      this.api.deleteNamespacedCustomObject({ ...this.coordinates, name, body: { preconditions: { uid } } }),
+      this.api.deleteNamespacedCustomObject({ ...this.coordinates, name, body: { preconditions: { uid: read.uid } } }),
     );
   }
 

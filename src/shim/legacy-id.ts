@@ -1,13 +1,27 @@
 import { createHash } from 'node:crypto';
 import { legacyIdAnnotation, legacyIdLabel } from '../api/legacy-id.js';
 
-// Legacy job ids are free-form ("Odd_Task.v2", a task definition ARN); Kubernetes object names are not.
+// Legacy job ids are not Kubernetes object names ("Odd_Task", uppercase, longer than 63 characters).
 // An id that is a plain DNS-1123 label without "--" is its own object name; every other id gets a derived
 // name that always contains "--" (sanitized id, "--", 16 hex of its SHA-256). The two sets are disjoint, so
 // an id can only ever reach its own object, and a derived name is stable across shim restarts and replicas.
+//
+// Two rules, on purpose. A new id (POST) must be what the legacy API allowed: letters, digits, "_" and "-".
+// An id that addresses a job (GET, PUT, DELETE) may be anything the shim once accepted (up to 1600
+// characters, any printable text: "Odd_Task.v2", a task definition ARN), so jobs created before the
+// stricter rule stay reachable under their ids.
 
-/** Longest legacy id: a task definition ARN may be this long, and an id defaults to the task definition. */
+/** Longest id that addresses a job: earlier shims defaulted ids to whole task definition ARNs. */
 export const maxLegacyIdLength = 1600;
+
+/** Longest new id: the longest task definition family, which is what an id defaults to. */
+export const maxNewIdLength = 255;
+
+/** A new id: the legacy API's alphabet (it matched `[0-9A-Z_-]+$`, ignoring case). */
+export const newIdPattern = /^[A-Za-z0-9_-]+$/;
+
+/** The message for a new id outside newIdPattern. */
+export const newIdMessage = 'ids must contain only alphanumeric, underscore, and hyphen';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -75,7 +89,32 @@ export function legacyIdOf(metadata: { name: string; annotations?: Record<string
   return recorded !== undefined && objectNameFor(recorded) === metadata.name ? recorded : metadata.name;
 }
 
-/** Problems with a legacy id, empty when it is usable. */
+/**
+ * Problems with a new id (POST /jobs), empty when it may be created. The legacy refused the same ids but
+ * for two accidents of Python's regular expressions, which it let through: a trailing newline ("job\n",
+ * since `$` matches before one) and the few non-ASCII letters that fold to ASCII (U+212A KELVIN SIGN,
+ * U+017F LONG S).
+ */
+export function newIdProblems(id: unknown): string[] {
+  if (id === null) return ['Field may not be null.'];
+  if (typeof id !== 'string') return ['Not a valid string.'];
+  if (id.length > maxNewIdLength) return [`Must be at most ${maxNewIdLength} characters.`];
+  if (!newIdPattern.test(id)) return [newIdMessage];
+  return [];
+}
+
+/**
+ * The id a job gets when its create request names none: the task definition's family ("web" for "web",
+ * "web:3" and "arn:aws:ecs:...:task-definition/web:3"), so the id is a name a URL can carry and does not
+ * change with the revision. The legacy used the task definition itself, which could only be a family there.
+ */
+export function defaultIdFor(taskDefinition: string): string {
+  const name = taskDefinition.slice(taskDefinition.lastIndexOf('/') + 1);
+  const colon = name.indexOf(':');
+  return colon === -1 ? name : name.slice(0, colon);
+}
+
+/** Problems with an id that addresses a job (GET, PUT, DELETE), empty when it may name one. */
 export function legacyIdProblems(id: unknown): string[] {
   if (typeof id !== 'string') return ['Not a valid string.'];
   if (id.length === 0) return ['Must not be empty.'];

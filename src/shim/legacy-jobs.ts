@@ -4,7 +4,8 @@ import type { Authorizer, Caller, JobVerb } from './auth.js';
 import { JobStoreError, type JobResource, type JobStore } from './job-store.js';
 import { checkCreateBody, checkUpdateBody, messagesFromCauses } from './legacy-body.js';
 import { candidateNames, legacyIdMetadata, legacyIdOf, legacyIdProblems } from './legacy-id.js';
-import { committedJob, legacyJobView } from './legacy-view.js';
+import { JobViews } from './job-views.js';
+import { committedJob } from './legacy-view.js';
 import { pageLinks, parsePage } from './pagination.js';
 
 // The legacy /jobs operations over a JobStore, independent of HTTP. Each operation is a ladder of guards
@@ -14,6 +15,8 @@ import { pageLinks, parsePage } from './pagination.js';
 export interface Reply {
   status: number;
   body: unknown;
+  /** legacyJson(body), when already written (a job's view is kept with its text: job-views.ts). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -43,7 +46,11 @@ const notFound = (id: string): Reply => message(404, `Job ${id} does not exist`)
 const alreadyExists = (id: string): Reply => message(409, `Job ${id} already exists`);
 
 export class LegacyJobs {
-  constructor(private readonly options: LegacyJobsOptions) {}
+  private readonly views: JobViews;
+
+  constructor(private readonly options: LegacyJobsOptions) {
+    this.views = new JobViews(options.namespace);
+  }
 
   /** GET /jobs: one page of jobs in id order, with prev/next links. */
   async list(caller: Caller | undefined, query: URLSearchParams): Promise<Reply> {
@@ -51,13 +58,10 @@ export class LegacyJobs {
     if (denied) return denied;
     const page = parsePage(query);
     if (!page.ok) return { status: 400, body: { messages: page.messages } };
-    const { skip, count } = page.page;
-    const jobs = (await this.options.store.list())
-      .map((resource) => ({ id: legacyIdOf(resource.metadata), resource }))
-      .sort((a, b) => compare(a.id, b.id) || compare(a.resource.metadata.name, b.resource.metadata.name));
-    const context = this.viewContext();
-    const shown = jobs.slice(skip, skip + count).map(({ resource }) => legacyJobView(resource, context));
-    return { status: 200, body: { jobs: shown, ...pageLinks(page.page, jobs.length) } };
+    const { jobs, total } = await this.options.store.list(page.page);
+    const now = this.options.now();
+    const shown = jobs.map((resource) => this.views.of(resource, now));
+    return { status: 200, body: { jobs: shown, ...pageLinks(page.page, total) } };
   }
 
   /** GET /jobs/{id}. */
@@ -65,7 +69,9 @@ export class LegacyJobs {
     const denied = await this.deny(caller, 'get', id);
     if (denied) return denied;
     const found = await this.find(caller, 'get', id);
-    return found === undefined ? notFound(id) : { status: 200, body: legacyJobView(found, this.viewContext()) };
+    if (found === undefined) return notFound(id);
+    const now = this.options.now();
+    return { status: 200, body: this.views.of(found, now), text: this.views.json(found, now) };
   }
 
   /** POST /jobs: 201 {id, link}; 400 invalid; 409 when the id is taken. */
@@ -78,7 +84,7 @@ export class LegacyJobs {
     if (!checked.ok) return { status: 400, body: { messages: checked.messages } };
     const { id, name, spec } = checked.value;
     // An id like "nightly.report" may already be a job created with kubectl under that very name.
-    if ((await this.find(undefined, 'get', id, 1)) !== undefined) return alreadyExists(id);
+    if ((await this.find(undefined, 'get', id, { skip: 1, current: true })) !== undefined) return alreadyExists(id);
     try {
       await this.options.store.create({ name, spec, ...legacyIdMetadata(id) });
     } catch (error) {
@@ -96,7 +102,7 @@ export class LegacyJobs {
     const body = await readBody();
     if (!body.ok) return body.reply;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await this.find(caller, 'patch', id);
+      const current = await this.find(caller, 'patch', id, { current: true });
       if (current === undefined) return notFound(id);
       const { name, resourceVersion = '' } = current.metadata;
       const checked = checkUpdateBody(current.spec, body.value, scheduleSeed(this.options.namespace, name));
@@ -120,10 +126,11 @@ export class LegacyJobs {
     const denied = await this.deny(caller, 'delete', id);
     if (denied) return denied;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await this.find(caller, 'delete', id);
+      const current = await this.find(caller, 'delete', id, { current: true });
       if (current === undefined) return notFound(id);
       try {
-        await this.options.store.delete(current.metadata.name, current.metadata.uid ?? '');
+        const { name, uid = '', resourceVersion } = current.metadata;
+        await this.options.store.delete(name, { uid, ...(resourceVersion !== undefined && { resourceVersion }) });
         this.options.logger.info('job deleted', { id, name: current.metadata.name, user: caller?.username });
         return { status: 200, body: { id } };
       } catch (error) {
@@ -147,17 +154,25 @@ export class LegacyJobs {
 
   /**
    * The job with this id, or undefined. Looks at the id's own name, then (skipping `skip` candidates) at
-   * a kubectl-made name equal to the id, which a caller must be allowed to `verb` as well.
+   * a kubectl-made name equal to the id, which a caller must be allowed to `verb` as well. A write reads
+   * the `current` object, not the cache's: its patch or delete is guarded by what it read, and a cache
+   * behind another client's write would make that guard fail on every retry.
    */
-  private async find(caller: Caller | undefined, verb: JobVerb, id: string, skip = 0): Promise<JobResource | undefined> {
+  private async find(
+    caller: Caller | undefined,
+    verb: JobVerb,
+    id: string,
+    options: { skip?: number; current?: boolean } = {},
+  ): Promise<JobResource | undefined> {
     if (legacyIdProblems(id).length > 0) return undefined;
     const names = candidateNames(id);
-    for (let i = skip; i < names.length; i++) {
+    const { store } = this.options;
+    for (let i = options.skip ?? 0; i < names.length; i++) {
       const name = names[i] as string;
       if (i > 0 && caller !== undefined && this.options.authorizer !== undefined) {
         if (!(await this.options.authorizer.allowed(caller, verb, name))) continue;
       }
-      const resource = await this.options.store.get(name);
+      const resource = options.current === true ? await store.getCurrent(name) : await store.get(name);
       if (resource !== undefined && legacyIdOf(resource.metadata) === id) return resource;
     }
     return undefined;
@@ -177,15 +192,8 @@ export class LegacyJobs {
       case 'Conflict':
         return message(409, `Job ${id} was changed by someone else; try again`);
       case 'Unavailable':
+      case 'Loading':
         throw error;
     }
   }
-
-  private viewContext() {
-    return { namespace: this.options.namespace, now: this.options.now() };
-  }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scheduledEcsJobSpec } from '../api/spec.js';
 import { scheduledEcsJobStatus } from '../api/status.js';
-import { maxLegacyIdLength } from './legacy-id.js';
+import { maxNewIdLength, newIdPattern } from './legacy-id.js';
 import { defaultCount } from './pagination.js';
 
 // GET /spec: an OpenAPI 3.0 document of the legacy /jobs API. Job bodies are generated from the zod spec
@@ -38,8 +38,11 @@ function components(): Record<string, Schema> {
   const id = {
     type: 'string',
     minLength: 1,
-    maxLength: maxLegacyIdLength,
-    description: 'Job id; defaults to taskDefinition. Any id works; see the shim docs for how it maps to an object name.',
+    maxLength: maxNewIdLength,
+    pattern: newIdPattern.source,
+    description:
+      "Job id: letters, digits, _ and -, as the legacy API allowed. Defaults to the task definition's family " +
+      '(web for web, web:3 and arn:aws:ecs:...:task-definition/web:3).',
   };
   return {
     JobCreate: { ...spec, properties: { id, ...specProperties } },

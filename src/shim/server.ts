@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
+import { systemTimers } from '../controller/clock.js';
+import { JobInformer } from '../kube/job-informer.js';
 import type { Authenticator, Authorizer } from './auth.js';
+import { CachedJobStore, type JobWatch } from './cached-job-store.js';
 import { createShimHandler } from './http-handler.js';
 import type { JobStore } from './job-store.js';
 import { KubeJobStore } from './kube-job-store.js';
@@ -166,13 +169,56 @@ export interface ShimServerOptions {
   corsOrigins?: string[];
   logger: Logger;
   maxBodyBytes?: number;
+  /**
+   * A watch cache that holds the shim's namespace (the controller's informer, of all namespaces or of this
+   * one), started and stopped by its owner. Absent: the shim watches its namespace itself.
+   */
+  jobWatch?: JobWatch;
 }
 
-/** Starts the shim against the apiserver of `kubeConfig` (what `ecs-scheduler shim` and `controller --shim` run). */
-export function startShimServer(options: ShimServerOptions): Promise<RunningShim> {
+/**
+ * Starts the shim against the apiserver of `kubeConfig` (what `ecs-scheduler shim` and `controller --shim`
+ * run). With a watch of its own it first lists the namespace, so that it listens with its cache loaded; a
+ * failed list is retried in the background, and reads answer 503 until one succeeds.
+ */
+export async function startShimServer(options: ShimServerOptions): Promise<RunningShim> {
   const { kubeConfig, namespace } = options;
-  return serveShim({
-    store: new KubeJobStore({ kubeConfig, namespace }),
+  const problem = exposureProblem({ address: options.address ?? defaultAddress, authenticated: options.auth === true, insecure: options.insecure ?? false });
+  if (problem !== undefined) throw new Error(problem); // before watching anything
+  const logger = options.logger.child({ component: 'shim', namespace });
+  const ownWatch = options.jobWatch === undefined ? new JobInformer({ kubeConfig, namespace, logger, handlers: { changed() {}, deleted() {} } }) : undefined;
+  const store = new CachedJobStore({
+    api: new KubeJobStore({ kubeConfig, namespace }),
+    watch: ownWatch ?? (options.jobWatch as JobWatch),
+    namespace,
+    timers: systemTimers,
+    logger,
+  });
+  const stop = async () => {
+    store.close();
+    await ownWatch?.stop();
+  };
+  let shim: RunningShim;
+  try {
+    await ownWatch?.start();
+    shim = await serveShim(serveOptions(options, store));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    ...shim,
+    close: async () => {
+      await shim.close();
+      await stop();
+    },
+  };
+}
+
+function serveOptions(options: ShimServerOptions, store: JobStore): ServeShimOptions {
+  const { kubeConfig, namespace } = options;
+  return {
+    store,
     namespace,
     authenticator: options.auth === true ? new TokenReviewAuthenticator({ kubeConfig }) : undefined,
     authorizer: options.auth === true ? new SubjectAccessReviewAuthorizer({ kubeConfig, namespace }) : undefined,
@@ -183,5 +229,5 @@ export function startShimServer(options: ShimServerOptions): Promise<RunningShim
     corsOrigins: options.corsOrigins,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
-  });
+  };
 }

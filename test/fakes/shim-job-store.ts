@@ -3,11 +3,17 @@ import { scheduledEcsJobSpec } from '../../src/api/spec.js';
 import { apiVersion, kind } from '../../src/api/group.js';
 import {
   JobStoreError,
+  type JobApi,
+  type JobPage,
   type JobResource,
   type JobStore,
+  type JobVersion,
   type NewJob,
   type SpecPatch,
 } from '../../src/shim/job-store.js';
+import { legacyIdAnnotation } from '../../src/api/legacy-id.js';
+import { objectNameFor } from '../../src/shim/legacy-id.js';
+import type { Page } from '../../src/shim/pagination.js';
 
 /** A write the shim made, as recorded by FakeShimJobStore. */
 export interface RecordedWrite {
@@ -16,7 +22,13 @@ export interface RecordedWrite {
   body?: unknown;
 }
 
-type Verb = 'list' | 'get' | RecordedWrite['verb'];
+type Verb = 'list' | 'get' | 'getCurrent' | RecordedWrite['verb'];
+
+/** A change as a watch would deliver it: the object after an add or update, or as deleted. */
+export interface StoreEvent {
+  type: 'upserted' | 'deleted';
+  object: JobResource;
+}
 
 // RFC 7386, written apart from the shim's own so that the fake does not share its bugs.
 function mergePatch(target: unknown, patch: unknown): unknown {
@@ -30,20 +42,37 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return Object.fromEntries(out);
 }
 
+// The legacy order, written apart from src/shim/job-index.ts so that the fake does not share its bugs: the
+// legacy id (the recorded one when it maps to this very name), then the object name, by code units.
+function legacyOrder(a: JobResource, b: JobResource): number {
+  const id = (r: JobResource) => {
+    const recorded = r.metadata.annotations?.[legacyIdAnnotation];
+    return recorded !== undefined && objectNameFor(recorded) === r.metadata.name ? recorded : r.metadata.name;
+  };
+  const [x, y] = [id(a), id(b)];
+  if (x !== y) return x < y ? -1 : 1;
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
 /**
- * The apiserver as the shim sees it, in memory: names unique, resourceVersion and generation moving as the
- * apiserver moves them, preconditions enforced, the CRD's validation applied (with zod, as the CRD is
- * generated from it). Every write is recorded in `writes`; `failNext` injects one failure.
+ * The apiserver as the shim sees it, in memory: names unique, resourceVersion (one counter for every
+ * object, as etcd's revision) and generation moving as the apiserver moves them, preconditions enforced,
+ * the CRD's validation applied (with zod, as the CRD is generated from it). Every write is recorded in
+ * `writes`; `failNext` injects one failure; `onEvent` hears each change as a watch would. As a JobStore it
+ * has no cache: its reads are always current.
  */
-export class FakeShimJobStore implements JobStore {
+export class FakeShimJobStore implements JobStore, JobApi {
   readonly objects = new Map<string, JobResource>();
   readonly writes: RecordedWrite[] = [];
   readonly calls: { verb: Verb; name?: string }[] = [];
-  private resourceVersion = 1;
+  // Above 1 so that even an empty store's latest resourceVersion is a live one, as an apiserver's is.
+  private resourceVersion = 101;
   /** Throws this error from the next call of `verb`, once. */
   failNext: { verb: Verb; error: JobStoreError } | undefined;
   /** Runs before each call (e.g. to change an object between the shim's read and its write). */
   beforeCall: ((verb: Verb, name?: string) => void) | undefined;
+  /** Hears every change (seed, status, create, patch, delete) with a copy of the object. */
+  onEvent: ((event: StoreEvent) => void) | undefined;
   /**
    * Reads return copies, as objects parsed off the wire are. Benchmarks turn this off so that they time the
    * shim rather than structuredClone (the shim never modifies what it reads).
@@ -68,6 +97,7 @@ export class FakeShimJobStore implements JobStore {
       ...(extra.status === undefined ? {} : { status: extra.status }),
     };
     this.objects.set(name, resource);
+    this.emit('upserted', resource);
     return structuredClone(resource);
   }
 
@@ -77,6 +107,16 @@ export class FakeShimJobStore implements JobStore {
     if (resource === undefined) throw new Error(`no object ${name}`);
     resource.status = status;
     resource.metadata.resourceVersion = String(this.resourceVersion++);
+    this.emit('upserted', resource);
+  }
+
+  /** The resourceVersion of the latest change, as a list would carry it. */
+  get latestResourceVersion(): string {
+    return String(this.resourceVersion - 1);
+  }
+
+  private emit(type: StoreEvent['type'], resource: JobResource): void {
+    this.onEvent?.({ type, object: structuredClone(resource) });
   }
 
   private enter(verb: Verb, name?: string): void {
@@ -89,7 +129,14 @@ export class FakeShimJobStore implements JobStore {
     }
   }
 
-  async list(): Promise<JobResource[]> {
+  async list(page: Page): Promise<JobPage> {
+    this.enter('list');
+    const all = [...this.objects.values()].sort(legacyOrder);
+    const jobs = all.slice(page.skip, page.skip + page.count);
+    return { jobs: this.copyOnRead ? jobs.map((resource) => structuredClone(resource)) : jobs, total: all.length };
+  }
+
+  async listAll(): Promise<JobResource[]> {
     this.enter('list');
     const all = [...this.objects.values()];
     return this.copyOnRead ? all.map((resource) => structuredClone(resource)) : all;
@@ -97,6 +144,15 @@ export class FakeShimJobStore implements JobStore {
 
   async get(name: string): Promise<JobResource | undefined> {
     this.enter('get', name);
+    return this.read(name);
+  }
+
+  async getCurrent(name: string): Promise<JobResource | undefined> {
+    this.enter('getCurrent', name);
+    return this.read(name);
+  }
+
+  private read(name: string): JobResource | undefined {
     const resource = this.objects.get(name);
     return resource === undefined || !this.copyOnRead ? resource : structuredClone(resource);
   }
@@ -120,6 +176,7 @@ export class FakeShimJobStore implements JobStore {
       spec: structuredClone(job.spec),
     };
     this.objects.set(job.name, { apiVersion, kind, ...resource } as JobResource);
+    this.emit('upserted', resource);
     return structuredClone(resource);
   }
 
@@ -138,16 +195,19 @@ export class FakeShimJobStore implements JobStore {
       resource.metadata.generation = (resource.metadata.generation ?? 1) + 1;
     }
     resource.metadata.resourceVersion = String(this.resourceVersion++);
+    this.emit('upserted', resource);
     return structuredClone(resource);
   }
 
-  async delete(name: string, uid: string): Promise<void> {
+  async delete(name: string, read: JobVersion): Promise<void> {
     this.enter('delete', name);
     const resource = this.objects.get(name);
     if (resource === undefined) throw new JobStoreError('NotFound', `scheduledecsjobs "${name}" not found`);
-    if (resource.metadata.uid !== uid) throw new JobStoreError('Conflict', 'Precondition failed: UID in precondition');
+    if (resource.metadata.uid !== read.uid) throw new JobStoreError('Conflict', 'Precondition failed: UID in precondition');
     this.writes.push({ verb: 'delete', name });
     this.objects.delete(name);
+    resource.metadata.resourceVersion = String(this.resourceVersion++);
+    this.emit('deleted', resource);
   }
 
   private validate(spec: unknown): void {

@@ -88,10 +88,10 @@ describe('shim: authentication and authorization', () => {
 
   it('does everything the legacy API did for a caller with the rights', async () => {
     const headers = bearer('token-alice');
-    expect((await sendJson(shim.url, 'POST', '/jobs', { ...body, id: 'Odd_Task.v2' }, headers)).status).to.equal(201);
+    expect((await sendJson(shim.url, 'POST', '/jobs', { ...body, id: 'Odd_Task' }, headers)).status).to.equal(201);
     expect((await send(shim.url, 'GET', '/jobs', { headers })).status).to.equal(200);
-    expect((await sendJson(shim.url, 'PUT', '/jobs/Odd_Task.v2', { taskCount: 2 }, headers)).status).to.equal(200);
-    expect((await send(shim.url, 'DELETE', '/jobs/Odd_Task.v2', { headers })).status).to.equal(200);
+    expect((await sendJson(shim.url, 'PUT', '/jobs/Odd_Task', { taskCount: 2 }, headers)).status).to.equal(200);
+    expect((await send(shim.url, 'DELETE', '/jobs/Odd_Task', { headers })).status).to.equal(200);
     expect(shim.store.writes.map((w) => w.verb)).to.deep.equal(['create', 'patch', 'delete']);
   });
 

@@ -178,6 +178,17 @@ describe(`shim: fuzz (seed ${seed}, ${count} requests)`, function () {
     }
   });
 
+  it('through the watch cache, as the real shim reads: the same, and GET /jobs shows every stored job', async () => {
+    const shim = await startTestShim({ maxBodyBytes: 16 * 1024, cached: true });
+    try {
+      const { byStatus } = await fuzz(shim, prng(seed + 3), Math.ceil(count / 2));
+      expect(byStatus[201] ?? 0).to.be.greaterThan(0);
+      await expectConsistent(shim);
+    } finally {
+      await shim.close();
+    }
+  });
+
   it('with authentication on: no 5xx, and 401/403 write nothing', async () => {
     const shim = await startTestShim({
       authenticator: new FakeShimAuthenticator({ 'token-alice': { username: 'alice', groups: [] } }),

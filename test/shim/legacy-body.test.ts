@@ -14,9 +14,9 @@ describe('shim: legacy bodies to specs', () => {
     });
 
     it('keeps an explicit id, and derives the object name of an id that is not one', () => {
-      const result = checkCreateBody({ id: 'Odd_Task.v2', taskDefinition: 't', schedule: '0' }, 'default');
-      expect(result.ok && result.value.id).to.equal('Odd_Task.v2');
-      expect(result.ok && result.value.name).to.equal(objectNameFor('Odd_Task.v2'));
+      const result = checkCreateBody({ id: 'Odd_Task', taskDefinition: 't', schedule: '0' }, 'default');
+      expect(result.ok && result.value.id).to.equal('Odd_Task');
+      expect(result.ok && result.value.name).to.equal(objectNameFor('Odd_Task'));
     });
 
     it('maps every body field to the spec field of the same name, dropping fields that are not spec fields', () => {
@@ -64,7 +64,7 @@ describe('shim: legacy bodies to specs', () => {
         body: { taskDefinition: 't', schedule: 'x', taskCount: 51, trigger: { type: 'sqs' } },
         fields: ['schedule', 'taskCount', 'trigger'],
       },
-      { name: 'a taskCount given as text', body: { taskDefinition: 't', schedule: '0', taskCount: '5' }, fields: ['taskCount'] },
+      { name: 'a taskCount that is not an integer', body: { taskDefinition: 't', schedule: '0', taskCount: 2.5 }, fields: ['taskCount'] },
       { name: 'a bad id', body: { id: 'bad\nid', taskDefinition: 't', schedule: '0' }, fields: ['id'] },
       { name: 'an id that is not text', body: { id: 7, taskDefinition: 't', schedule: '0' }, fields: ['id'] },
       { name: 'maxCount below taskCount', body: { taskDefinition: 't', schedule: '0', taskCount: 5, maxCount: 2 }, fields: ['maxCount'] },
@@ -80,14 +80,29 @@ describe('shim: legacy bodies to specs', () => {
       });
     }
 
-    it('reads suspended as marshmallow did: 1, "yes", "false", ... and refuses what it refused', () => {
+    it('reads suspended as marshmallow 2 did: 1, "t", "false", ... and refuses what it refused', () => {
       const suspendedOf = (value: unknown) => {
         const result = checkCreateBody({ taskDefinition: 't', schedule: '0', suspended: value }, 'default');
         return result.ok ? result.value.spec.suspended : 'refused';
       };
-      expect([1, '1', 'yes', 'True', 'on', 't'].map(suspendedOf)).to.deep.equal([true, true, true, true, true, true]);
-      expect([0, '0', 'no', 'false', 'off', 'F'].map(suspendedOf)).to.deep.equal([false, false, false, false, false, false]);
-      expect([2, 'maybe', '', null, [true]].map(suspendedOf)).to.deep.equal(['refused', 'refused', 'refused', 'refused', 'refused']);
+      expect([true, 1, '1', 't', 'T', 'true', 'True', 'TRUE'].map(suspendedOf)).to.deep.equal(Array(8).fill(true));
+      expect([false, 0, '0', 'f', 'F', 'false', 'False', 'FALSE'].map(suspendedOf)).to.deep.equal(Array(8).fill(false));
+      // "yes", "on" and "y" were marshmallow 3's; the legacy (marshmallow 2.21) refused them.
+      const refused = ['yes', 'no', 'on', 'off', 'y', 2, 'maybe', '', null, [true]];
+      expect(refused.map(suspendedOf)).to.deep.equal(Array(refused.length).fill('refused'));
+    });
+
+    it('reads counts written as text as the legacy did ("5"), but not what Python\'s int() made of others', () => {
+      const specOf = (fields: Record<string, unknown>) => {
+        const result = checkCreateBody({ taskDefinition: 't', schedule: '0', ...fields }, 'default');
+        return result.ok ? result.value.spec : Object.keys(result.messages);
+      };
+      expect(specOf({ taskCount: '5', maxCount: ' +10 ' })).to.include({ taskCount: 5, maxCount: 10 });
+      expect(specOf({ trigger: { type: 'sqs', queueName: 'q', messagesPerTask: '100' } })).to.deep.include({
+        trigger: { type: 'sqs', queueName: 'q', messagesPerTask: 100 },
+      });
+      // The legacy truncated 2.5 to 2 and read true as 1: refused, the caller meant something else.
+      for (const taskCount of [2.5, true, '2.5', '1_0', '\u0665', '']) expect(specOf({ taskCount }), String(taskCount)).to.deep.equal(['taskCount']);
     });
 
     it('ignores an empty timezone, as the legacy did: the default zone on create, no change on update', () => {
@@ -113,6 +128,68 @@ describe('shim: legacy bodies to specs', () => {
       const result = checkCreateBody({ taskDefinition: 'bad.name', schedule: '* * 25', timezone: 'Not/AZone' }, 'default');
       expect(result.ok).to.equal(false);
       if (!result.ok) expect(Object.keys(result.messages).sort()).to.deep.equal(['schedule', 'taskDefinition', 'timezone']);
+    });
+
+    describe('ids', () => {
+      const arn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3';
+      const defaults: [string, string][] = [
+        ['web', 'web'],
+        ['Web_2-b', 'Web_2-b'],
+        ['web:3', 'web'],
+        [arn, 'web'],
+        ['arn:aws:ecs:us-east-1:123456789012:task-definition/web', 'web'],
+        ['arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/web:12', 'web'],
+      ];
+      for (const [taskDefinition, id] of defaults) {
+        it(`defaults the id of ${taskDefinition} to its family, ${id}`, () => {
+          const result = checkCreateBody({ taskDefinition, schedule: '0' }, 'default');
+          expect(result.ok && result.value.id).to.equal(id);
+          expect(result.ok && result.value.spec.taskDefinition).to.equal(taskDefinition);
+        });
+      }
+
+      const accepted = ['job-1', 'Job_1', '-', '_', 'x'.repeat(255), 'a--b'];
+      for (const id of accepted) {
+        it(`takes the id ${JSON.stringify(id.slice(0, 20))}: the legacy alphabet, at most 255`, () => {
+          const result = checkCreateBody({ id, taskDefinition: 'web', schedule: '0' }, 'default');
+          expect(result.ok && result.value.id).to.equal(id);
+        });
+      }
+
+      const refused: [string, unknown, string][] = [
+        ['a space', 'my job', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['a slash', 'jobs/1', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['a dot', 'job.1', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['a colon', 'web:3', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['a task definition ARN', arn, 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['empty', '', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        // The legacy let these two through, by accidents of Python's re: `$` before a final newline, and
+        // case folding that maps the Kelvin sign to "k".
+        ['a trailing newline', 'job-1\n', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['the Kelvin sign', 'job-\u212a', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['non-ASCII', 'jöb', 'ids must contain only alphanumeric, underscore, and hyphen'],
+        ['longer than any family', 'x'.repeat(256), 'Must be at most 255 characters.'],
+        ['null', null, 'Field may not be null.'],
+        ['a number', 7, 'Not a valid string.'],
+      ];
+      for (const [name, id, message] of refused) {
+        it(`refuses an id with ${name}, under id`, () => {
+          const result = checkCreateBody({ id, taskDefinition: 'web', schedule: '0' }, 'default');
+          expect(result.ok === false && result.messages).to.deep.equal({ id: [message] });
+        });
+      }
+
+      it('reports a bad task definition without an id under taskDefinition only, as the legacy did', () => {
+        for (const taskDefinition of ['bad.name', 'my task', 'a/b', 7, null]) {
+          const result = checkCreateBody({ taskDefinition, schedule: '0' }, 'default');
+          expect(result.ok === false && Object.keys(result.messages), String(taskDefinition)).to.deep.equal(['taskDefinition']);
+        }
+      });
+
+      it('needs a taskDefinition even with an id (the legacy stored a job that could never run)', () => {
+        const result = checkCreateBody({ id: 'job-1', schedule: '0' }, 'default');
+        expect(result.ok === false && Object.keys(result.messages)).to.deep.equal(['taskDefinition']);
+      });
     });
 
     it('an empty taskDefinition without an id is one problem, not an id problem too', () => {

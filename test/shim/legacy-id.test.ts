@@ -5,7 +5,9 @@ import {
   isObjectName,
   legacyIdLabelValue,
   legacyIdOf,
+  defaultIdFor,
   legacyIdProblems,
+  newIdProblems,
   objectNameFor,
 } from '../../src/shim/legacy-id.js';
 
@@ -89,4 +91,20 @@ describe('shim: legacy ids and object names', () => {
       expect(legacyIdProblems(id)).to.deep.equal([problem]);
     });
   }
+
+  it('checks new ids by the legacy alphabet, and ids of existing jobs only for what cannot be addressed', () => {
+    // A job created by an earlier shim under "Odd_Task.v2" or an ARN stays reachable; no new one gets such an id.
+    for (const id of ['Odd_Task.v2', 'my job', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3', 'jöb']) {
+      expect(legacyIdProblems(id), id).to.deep.equal([]);
+      expect(newIdProblems(id), id).to.deep.equal(['ids must contain only alphanumeric, underscore, and hyphen']);
+    }
+    expect(newIdProblems('Odd_Task-2')).to.deep.equal([]);
+  });
+
+  it('defaults an id to the family of the task definition', () => {
+    expect(defaultIdFor('web')).to.equal('web');
+    expect(defaultIdFor('web:3')).to.equal('web');
+    expect(defaultIdFor('arn:aws:ecs:us-east-1:123456789012:task-definition/web:3')).to.equal('web');
+    expect(defaultIdFor('arn:aws:ecs:us-east-1:123456789012:task-definition/web')).to.equal('web');
+  });
 });

@@ -1,8 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import winston from 'winston';
+import { systemTimers } from '../../src/controller/clock.js';
 import type { Authenticator, Authorizer } from '../../src/shim/auth.js';
+import { CachedJobStore } from '../../src/shim/cached-job-store.js';
 import { serveShim, type RunningShim } from '../../src/shim/server.js';
 import { FakeShimJobStore } from '../fakes/shim-job-store.js';
+import { FakeJobWatch } from '../fakes/shim-job-watch.js';
 
 /** The instant the tests run at: the usage guide's first request. */
 export const guideNow = new Date('2017-04-03T01:19:27Z');
@@ -18,13 +21,23 @@ export interface TestShim extends RunningShim {
   now: { value: Date };
 }
 
+/**
+ * A shim over a fake store; with `cached`, over the watch cache (CachedJobStore) of that store, as the
+ * real shim runs, its watch delivering every change at once.
+ */
 export async function startTestShim(
-  options: { store?: FakeShimJobStore; authenticator?: Authenticator; authorizer?: Authorizer; maxBodyBytes?: number } = {},
+  options: { store?: FakeShimJobStore; authenticator?: Authenticator; authorizer?: Authorizer; maxBodyBytes?: number; cached?: boolean } = {},
 ): Promise<TestShim> {
   const store = options.store ?? new FakeShimJobStore();
   const now = { value: guideNow };
+  let cache: CachedJobStore | undefined;
+  if (options.cached === true) {
+    const watch = FakeJobWatch.following(store, { autoDeliver: true });
+    watch.listFrom(store);
+    cache = new CachedJobStore({ api: store, watch, namespace: store.namespace, timers: systemTimers, logger: silentLogger() });
+  }
   const shim = await serveShim({
-    store,
+    store: cache ?? store,
     namespace: store.namespace,
     authenticator: options.authenticator,
     authorizer: options.authorizer,
@@ -34,7 +47,11 @@ export async function startTestShim(
     now: () => now.value,
     maxBodyBytes: options.maxBodyBytes,
   });
-  return { ...shim, store, now };
+  const close = async () => {
+    await shim.close();
+    cache?.close();
+  };
+  return { ...shim, close, store, now };
 }
 
 /** A response as read off the wire. */
