@@ -32,8 +32,13 @@ export class EcsCallError extends Error {
   }
 }
 
+/** How one attempt of a call ended, as the metrics count it. */
+export type EcsAttemptOutcome = 'ok' | 'throttled' | 'client_error' | 'server_error' | 'no_answer';
+
 export interface EcsJsonClientOptions {
   limiter?: EcsRateLimiter;
+  /** Told how every attempt ended (retries included), for metrics. */
+  onAttempt?: (operation: EcsOperation, outcome: EcsAttemptOutcome) => void;
   timeouts?: AwsTimeouts;
   /** Jitter for retry delays; tests pin it. */
   random?: () => number;
@@ -74,6 +79,7 @@ export class EcsJsonClient {
   private readonly limiter: EcsRateLimiter;
   private readonly timeouts: AwsTimeouts;
   private readonly random: () => number;
+  private readonly onAttempt: (operation: EcsOperation, outcome: EcsAttemptOutcome) => void;
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
   constructor(
@@ -83,6 +89,7 @@ export class EcsJsonClient {
     this.limiter = options.limiter ?? new EcsRateLimiter();
     this.timeouts = options.timeouts ?? defaultAwsTimeouts;
     this.random = options.random ?? Math.random;
+    this.onAttempt = options.onAttempt ?? (() => undefined);
   }
 
   /**
@@ -100,8 +107,11 @@ export class EcsJsonClient {
       // A signature is good for 5 minutes; a retry signs afresh.
       if (attempt > 1) prepared.headers = await this.sign(target, prepared);
       try {
-        return (await this.send(target.url, prepared, attempt)) as T;
+        const answer = (await this.send(target.url, prepared, attempt)) as T;
+        this.onAttempt(operation, 'ok');
+        return answer;
       } catch (error) {
+        this.onAttempt(operation, attemptOutcome(error));
         if (attempt >= target.maxAttempts || !isRetryableAwsError(error)) throw error;
         const base = isThrottlingError(error) ? throttlingBaseDelayMs : baseDelayMs;
         await sleep(Math.min(maxDelayMs, this.random() * base * 2 ** (attempt - 1)));
@@ -179,6 +189,14 @@ export class EcsJsonClient {
       request.end(prepared.body);
     });
   }
+}
+
+/** How a failed attempt ended: ECS throttled it, refused it, failed it, or never answered. */
+function attemptOutcome(error: unknown): EcsAttemptOutcome {
+  if (isThrottlingError(error)) return 'throttled';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === undefined) return 'no_answer';
+  return status >= 500 ? 'server_error' : 'client_error';
 }
 
 async function resolveTarget(sdk: ECSClient): Promise<Target> {

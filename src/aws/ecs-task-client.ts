@@ -1,7 +1,5 @@
 import type { ECSClient, RunTaskCommandInput } from '@aws-sdk/client-ecs';
-import type { AwsTimeouts } from './client-settings.js';
-import type { EcsRateLimiter } from './ecs-rate-limiter.js';
-import { EcsJsonClient } from './ecs-json-client.js';
+import { EcsJsonClient, type EcsJsonClientOptions } from './ecs-json-client.js';
 import type { EcsTasks, RunTaskOptions, RunTaskResult, TaggedTask } from './ecs-tasks.js';
 
 // DescribeTasks takes at most 100 tasks per call; ListTasks returns at most 100 a page.
@@ -25,7 +23,7 @@ export class EcsTaskClient implements EcsTasks {
   private readonly client: EcsJsonClient;
 
   /** `sdk` resolves the Region, credentials, endpoint and maxAttempts; the calls do not go through it. */
-  constructor(sdk: ECSClient, options: { limiter?: EcsRateLimiter; timeouts?: AwsTimeouts } = {}) {
+  constructor(sdk: ECSClient, options: Pick<EcsJsonClientOptions, 'limiter' | 'timeouts' | 'onAttempt'> = {}) {
     this.client = new EcsJsonClient(sdk, options);
   }
 

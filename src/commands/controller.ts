@@ -214,6 +214,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
   const clock = systemClock;
   const timers = systemTimers;
   const metrics = new ControllerMetrics();
+  metrics.collectProcessMetrics();
   const statusWriter = new StatusRecorder({
     patcher: new KubeStatusPatcher(new KubeRequests(kubeConfig)),
     clock,
@@ -260,6 +261,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
         limits: settings.ecsRateLimits,
         onWait: (category, ms) => metrics.ecsRateLimitWait.observe({ category }, ms / 1000),
       }),
+      onAttempt: (operation, outcome) => metrics.ecsRequests.inc({ operation, outcome }),
     }),
     queues: new SqsQueueDepth(new SQSClient(awsClientSettings())),
     statusWriter,

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the gauges read at scrape time; the controller supplies it (see Controller). */
 export interface ControllerGauges {
@@ -20,6 +20,14 @@ export class ControllerMetrics {
   /** Makes the scrape-time gauges read `gauges`. */
   observe(gauges: ControllerGauges): void {
     this.gauges = gauges;
+  }
+
+  /**
+   * Adds the process's own metrics (prom-client's defaults: CPU, resident memory, heap, event-loop lag,
+   * GC), for the dashboard. Once per process: it starts an event-loop delay monitor.
+   */
+  collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
   }
 
   readonly fires = new Counter({
@@ -72,6 +80,13 @@ export class ControllerMetrics {
     help: "Waits of the ECS calls the controller's own rate limiter held, by ECS action category (modify: RunTask, StopTask; read: ListTasks, DescribeTasks).",
     labelNames: ['category'] as const,
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly ecsRequests = new Counter({
+    name: 'ecs_scheduler_ecs_requests_total',
+    help: 'Attempts of ECS calls (retries included), by operation and how they ended: ok, throttled (ThrottlingException and kin), client_error (4xx), server_error (5xx), no_answer (network error or timeout).',
+    labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
 

@@ -100,6 +100,25 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
     expect(again.seen).to.have.length(2);
   });
 
+  it('tells how every attempt ended: ok, throttled, client_error, server_error, no_answer', async () => {
+    const outcomes: string[] = [];
+    const endpoint = await scriptedEndpoint([
+      json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }),
+      json(503, { message: 'busy' }),
+      json(200, {}),
+      json(400, { __type: 'ClientException', message: 'Unable to find task definition' }),
+    ]);
+    const sdk = new ECSClient({ endpoint: endpoint.url, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 3 });
+    const client = new EcsJsonClient(sdk, { random: () => 0, onAttempt: (operation, outcome) => outcomes.push(`${operation} ${outcome}`) });
+    await client.call('RunTask', {});
+    await client.call('ListTasks', {}).catch(() => undefined);
+    endpoint.close();
+    await client.call('StopTask', {}).catch(() => undefined);
+    client.destroy();
+    expect(outcomes.slice(0, 4)).to.deep.equal(['RunTask throttled', 'RunTask server_error', 'RunTask ok', 'ListTasks client_error']);
+    expect(outcomes.slice(4), 'a closed endpoint: every attempt unanswered').to.deep.equal(['StopTask no_answer', 'StopTask no_answer', 'StopTask no_answer']);
+  });
+
   it('a refused connection is a retryable networking error', async () => {
     const endpoint = await scriptedEndpoint([]);
     endpoint.close();
