@@ -66,7 +66,7 @@ export class JobInformer {
   private stopped = false;
   // What the controller reacts to, by key: the object's identity, spec (generation) and metadata.
   private readonly seen = new Map<string, string>();
-  synced = false;
+  private listed = false;
 
   constructor(options: { kubeConfig: KubeConfig; namespace?: string; logger: Logger; handlers: JobInformerHandlers }) {
     const api = options.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -93,6 +93,7 @@ export class JobInformer {
         if (next === undefined || next === '') break;
         page = await listPage(next);
       }
+      this.listed = true;
       return { apiVersion: page.apiVersion, kind: page.kind, metadata: { resourceVersion: page.metadata?.resourceVersion }, items } as KubernetesListObject<KubernetesObject>;
     };
     this.informer = new ListWatch<KubernetesObject>(path, new SlimmingWatch(options.kubeConfig), list, false);
@@ -126,7 +127,14 @@ export class JobInformer {
   async start(): Promise<void> {
     this.stopped = false;
     await this.informer.start();
-    this.synced = true;
+  }
+
+  /**
+   * Whether a list has arrived, so the cache holds every job (/readyz). Not merely that start() returned:
+   * client-node's ListWatch turns a failed list into an error event and resolves start() all the same.
+   */
+  get synced(): boolean {
+    return this.listed;
   }
 
   async stop(): Promise<void> {
