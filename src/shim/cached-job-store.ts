@@ -114,6 +114,12 @@ export class CachedJobStore implements JobStore {
     return patched;
   }
 
+  async annotate(name: string, annotations: Record<string, string>): Promise<JobResource> {
+    const annotated = await this.options.api.annotate(name, annotations);
+    await this.shown({ name, resourceVersion: annotated.metadata.resourceVersion ?? '' });
+    return annotated;
+  }
+
   async delete(name: string, read: JobVersion): Promise<void> {
     await this.options.api.delete(name, read);
     // The deletion has no resourceVersion of its own in the answer: the cache shows it once past the

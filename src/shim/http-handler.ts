@@ -30,6 +30,7 @@ type Route =
   | { kind: 'spec' }
   | { kind: 'jobs' }
   | { kind: 'job'; id: string }
+  | { kind: 'run'; id: string }
   | { kind: 'none' };
 
 const allowed: Record<Route['kind'], string[]> = {
@@ -37,6 +38,7 @@ const allowed: Record<Route['kind'], string[]> = {
   spec: ['GET', 'HEAD', 'OPTIONS'],
   jobs: ['GET', 'HEAD', 'POST', 'OPTIONS'],
   job: ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'],
+  run: ['POST', 'OPTIONS'],
   none: [],
 };
 
@@ -57,10 +59,11 @@ export function routeOf(path: string): Route {
   if (path === '/') return { kind: 'home' };
   if (path === '/spec') return { kind: 'spec' };
   if (path === '/jobs') return { kind: 'jobs' };
-  const match = /^\/jobs\/([^/]+)$/.exec(path);
+  const match = /^\/jobs\/([^/]+)(\/run)?$/.exec(path);
   if (match === null) return { kind: 'none' };
   try {
-    return { kind: 'job', id: decodeURIComponent(match[1] as string) };
+    const id = decodeURIComponent(match[1] as string);
+    return match[2] === undefined ? { kind: 'job', id } : { kind: 'run', id };
   } catch {
     return { kind: 'none' }; // malformed percent-encoding
   }
@@ -140,6 +143,7 @@ export function createShimHandler(options: ShimHandlerOptions) {
     if (route.kind === 'jobs') {
       return method === 'POST' ? jobs.create(caller, readBody) : jobs.list(caller, query);
     }
+    if (route.kind === 'run') return jobs.run(caller, route.id);
     if (method === 'PUT') return jobs.update(caller, route.id, readBody);
     if (method === 'DELETE') return jobs.remove(caller, route.id);
     return jobs.get(caller, route.id);
@@ -157,7 +161,7 @@ export function createShimHandler(options: ShimHandlerOptions) {
       method: request.method ?? 'GET',
       host: request.headers.host,
       origin: request.headers.origin,
-      jobs: route.kind === 'jobs' || route.kind === 'job',
+      jobs: route.kind === 'jobs' || route.kind === 'job' || route.kind === 'run',
     });
     const answer = 'refuse' in decision ? Promise.resolve(decision.refuse) : dispatch(request, route, query, body);
     answer

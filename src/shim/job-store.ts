@@ -88,6 +88,8 @@ export interface JobStore {
   create(job: NewJob): Promise<JobResource>;
   /** Merge-patches the spec if the object is still at `resourceVersion` (else Conflict). */
   patchSpec(name: string, patch: SpecPatch, resourceVersion: string): Promise<JobResource>;
+  /** Sets annotations of the job (a merge patch of its metadata); NotFound when it is gone. */
+  annotate(name: string, annotations: Record<string, string>): Promise<JobResource>;
   /**
    * Deletes the job if it still has `read.uid` (else Conflict). `read.resourceVersion`, the version the
    * caller read, is no precondition (a status write must not fail a delete): a cache waits until past it.
@@ -103,6 +105,7 @@ export interface JobApi {
   get(name: string): Promise<JobResource | undefined>;
   create(job: NewJob): Promise<JobResource>;
   patchSpec(name: string, patch: SpecPatch, resourceVersion: string): Promise<JobResource>;
+  annotate(name: string, annotations: Record<string, string>): Promise<JobResource>;
   /** Deletes the job if it still has `read.uid` (else Conflict). */
   delete(name: string, read: JobVersion): Promise<void>;
 }

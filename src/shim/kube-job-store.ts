@@ -130,6 +130,15 @@ export class KubeJobStore implements JobApi {
     )) as JobResource;
   }
 
+  async annotate(name: string, annotations: Record<string, string>): Promise<JobResource> {
+    return (await this.call(() =>
+      this.api.patchNamespacedCustomObject(
+        { ...this.coordinates, name, body: { metadata: { annotations } }, fieldManager },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    )) as JobResource;
+  }
+
   async delete(name: string, read: JobVersion): Promise<void> {
     // The apiserver answers with a Status that carries no resourceVersion of the deletion.
     await this.call(() =>

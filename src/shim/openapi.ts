@@ -58,6 +58,15 @@ function components(): Record<string, Schema> {
     },
     Committed: { type: 'object', required: ['id', 'link'], properties: { id: { type: 'string' }, link: ref('Link') } },
     Deleted: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+    RunRequested: {
+      type: 'object',
+      required: ['id', 'runNow', 'link'],
+      properties: {
+        id: { type: 'string' },
+        runNow: { type: 'string', description: 'The ecs-scheduler.io/run-now value set; status.runNow shows it once handled.' },
+        link: ref('Link'),
+      },
+    },
     Job: {
       type: 'object',
       required: ['id', 'link', 'taskDefinition', 'schedule', 'taskCount'],
@@ -220,6 +229,23 @@ export function openApiDocument(version: string): object {
           summary: 'Delete a job',
           operationId: 'deleteJob',
           responses: { 200: json(ref('Deleted'), 'Deleted.'), 401: errors.unauthorized, 403: errors.forbidden, 404: errors.notFound },
+        },
+      },
+      '/jobs/{id}/run': {
+        parameters: [idParameter],
+        post: {
+          tags: ['jobs'],
+          summary: 'Fire the job once, now, outside its schedule (an extension of the legacy API)',
+          description:
+            'Sets the ecs-scheduler.io/run-now annotation to a new value; the controller fires the job once for it, under its ' +
+            'concurrencyPolicy, even when suspended, and records the value in status.runNow. No request body.',
+          operationId: 'runJob',
+          responses: {
+            202: json(ref('RunRequested'), 'Requested: the controller fires the job once for runNow.'),
+            401: errors.unauthorized,
+            403: errors.forbidden,
+            404: errors.notFound,
+          },
         },
       },
     },

@@ -17,7 +17,7 @@ import type { Page } from '../../src/shim/pagination.js';
 
 /** A write the shim made, as recorded by FakeShimJobStore. */
 export interface RecordedWrite {
-  verb: 'create' | 'patch' | 'delete';
+  verb: 'create' | 'patch' | 'annotate' | 'delete';
   name: string;
   body?: unknown;
 }
@@ -194,6 +194,17 @@ export class FakeShimJobStore implements JobStore, JobApi {
       resource.spec = spec;
       resource.metadata.generation = (resource.metadata.generation ?? 1) + 1;
     }
+    resource.metadata.resourceVersion = String(this.resourceVersion++);
+    this.emit('upserted', resource);
+    return structuredClone(resource);
+  }
+
+  async annotate(name: string, annotations: Record<string, string>): Promise<JobResource> {
+    this.enter('annotate', name);
+    const resource = this.objects.get(name);
+    if (resource === undefined) throw new JobStoreError('NotFound', `scheduledecsjobs "${name}" not found`);
+    this.writes.push({ verb: 'annotate', name, body: structuredClone(annotations) });
+    resource.metadata.annotations = { ...resource.metadata.annotations, ...annotations };
     resource.metadata.resourceVersion = String(this.resourceVersion++);
     this.emit('upserted', resource);
     return structuredClone(resource);

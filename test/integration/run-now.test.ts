@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import winston from 'winston';
 import { runNowAnnotation } from '../../src/api/index.js';
+import { startShimServer } from '../../src/shim/server.js';
+import { send, sendJson } from '../shim/shim-harness.js';
 import { startController, type ControllerProcess } from './controller-process.js';
 import { Jobs, tasksOfJob } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
@@ -72,6 +75,25 @@ describe('run-now against kube-apiserver and moto', function () {
     expect(await launchedFor(created.metadata.uid, 'deploy-2')).to.have.length(1);
     expect(await tasksOfJob(stack, created.metadata.uid), 'two requests, two tasks in all').to.have.length(2);
     await jobs.delete('on-demand');
+  });
+
+  it('the shim\'s POST /jobs/{id}/run fires the job made with POST /jobs once', async () => {
+    const controller = startController(stack, { identity: 'run-now-shim', namespace, leaseName: namespace });
+    running.push(controller);
+    const shim = await startShimServer({ kubeConfig: stack.kubeConfig, namespace, port: 0, logger: winston.createLogger({ silent: true }) });
+    try {
+      await lead(controller);
+      expect((await sendJson(shim.url, 'POST', '/jobs', { id: 'by-curl', ...quiet })).status).to.equal(201);
+      const ran = await send(shim.url, 'POST', '/jobs/by-curl/run');
+      const { runNow } = ran.json as { runNow: string };
+      expect(ran.status).to.equal(202);
+      const created = await jobs.get('by-curl');
+      await handled('by-curl', runNow);
+      expect(await launchedFor(created.metadata.uid, runNow)).to.have.length(1);
+    } finally {
+      await shim.close();
+    }
+    await jobs.delete('by-curl');
   });
 
   it('ecs-scheduler run names a job that does not exist, and exits 1', async () => {

@@ -54,7 +54,7 @@ describe('shim: GET /spec (OpenAPI)', () => {
         }
       }
     }
-    expect([...ids].sort()).to.deep.equal(['createJob', 'deleteJob', 'getJob', 'home', 'listJobs', 'spec', 'updateJob']);
+    expect([...ids].sort()).to.deep.equal(['createJob', 'deleteJob', 'getJob', 'home', 'listJobs', 'runJob', 'spec', 'updateJob']);
   });
 
   it('describes the job body with every spec field, from the zod schema', () => {

@@ -37,7 +37,7 @@ describe('shim: routes', () => {
       expect(response.status).to.equal(200);
       const doc = response.json as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).to.match(/^3\.0\./);
-      expect(Object.keys(doc.paths).sort()).to.deep.equal(['/', '/jobs', '/jobs/{id}', '/spec']);
+      expect(Object.keys(doc.paths).sort()).to.deep.equal(['/', '/jobs', '/jobs/{id}', '/jobs/{id}/run', '/spec']);
     });
   });
 
@@ -325,6 +325,29 @@ describe('shim: routes', () => {
       expect(((await send(shim.url, 'GET', '/jobs/nightly.report')).json as { id: string }).id).to.equal('nightly.report');
       const ids = ((await send(shim.url, 'GET', '/jobs')).json as { jobs: { id: string }[] }).jobs.map((j) => j.id);
       expect(ids).to.deep.equal(['made-by-kubectl', 'nightly.report', 'sleeper-task']);
+    });
+  });
+
+  describe('POST /jobs/{id}/run (an extension: run now)', () => {
+    it('sets a new run-now annotation on the job, 202 with the value; a second request sets another', async () => {
+      await sendJson(shim.url, 'POST', '/jobs', { ...minimal, id: 'nightly' });
+      shim.store.writes.length = 0;
+      const first = await send(shim.url, 'POST', '/jobs/nightly/run');
+      const body = first.json as { id: string; runNow: string; link: { href: string } };
+      expect([first.status, body.id, body.link.href]).to.deep.equal([202, 'nightly', '/jobs/nightly']);
+      expect(body.runNow).to.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z-[0-9a-f]{6}$/);
+      const stored = shim.store.objects.get(objectNameFor('nightly'));
+      expect(stored?.metadata.annotations?.['ecs-scheduler.io/run-now']).to.equal(body.runNow);
+      const second = (await send(shim.url, 'POST', '/jobs/nightly/run')).json as { runNow: string };
+      expect(second.runNow).to.not.equal(body.runNow);
+      expect(shim.store.writes.map((w) => w.verb)).to.deep.equal(['annotate', 'annotate']);
+    });
+
+    it('404 for an unknown id, 405 for another method, and no write', async () => {
+      expect((await send(shim.url, 'POST', '/jobs/nope/run')).json).to.deep.equal({ message: 'Job nope does not exist' });
+      const get = await send(shim.url, 'GET', '/jobs/nope/run');
+      expect([get.status, get.headers.allow]).to.deep.equal([405, 'POST, OPTIONS']);
+      expect(shim.store.writes).to.deep.equal([]);
     });
   });
 
