@@ -21,6 +21,7 @@ export const foreignFlags: ReadonlyMap<string, string> = new Map([
   ['--version', 'kube-apiserver (what the built binary reports)'],
   ['--cpu-prof', 'node (profiling bench/fire.ts)'],
   ['--max-old-space-size', 'node (a heap cap tried on bench/fire.ts)'],
+  ['--host-resolver-rules', 'chromium (the browser test of the shim sends a page\'s own name as Host)'],
 ]);
 
 const envName = /\bECSS_[A-Z0-9]+(?:_[A-Z0-9]+)*(?:_\*)?/g;
