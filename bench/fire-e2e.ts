@@ -16,6 +16,7 @@
 //   npx tsx bench/fire-e2e.ts [--jobs 1000] [--seconds 60] [--warmup 20] [--schedule EXPR]
 //                             [--task-seconds 1] [--outage-seconds N] [--grace 10] [--baseline-seconds 10]
 //                             [--workers N] [--no-build | --dist DIR] [--startup-timeout 300] [--cpu-prof DIR]
+//                             [--node-args '...']   (flags for the controller's node, e.g. --max-semi-space-size=8)
 //
 // Job i has schedule `${i % 10}-59/10` (every 10 s at second i mod 10: 100 firings/s at 1,000 jobs), or
 // --schedule for every job; taskDefinition sleeper-task, TopUp, and every task stops after --task-seconds,
@@ -72,6 +73,7 @@ interface Options {
   startupTimeoutSeconds: number;
   workers: number | undefined;
   cpuProf: string | undefined;
+  nodeArgs: string[];
   build: boolean;
   dist: string;
 }
@@ -90,6 +92,7 @@ function benchOptions(): Options {
       'startup-timeout': { type: 'string', default: '300' },
       workers: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'node-args': { type: 'string', default: '' },
       'no-build': { type: 'boolean', default: false },
       dist: { type: 'string' },
     },
@@ -111,6 +114,7 @@ function benchOptions(): Options {
     startupTimeoutSeconds: number('startup-timeout', 1),
     workers: values.workers === undefined ? undefined : Math.floor(number('workers', 1)),
     cpuProf: values['cpu-prof'],
+    nodeArgs: values['node-args'].split(' ').filter(Boolean),
     build: values.dist === undefined && !values['no-build'],
     dist: values.dist ?? join(repo, 'dist'),
   };
@@ -228,7 +232,7 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     ecsUrl: ecs.url,
     ...(options.workers !== undefined && { workers: options.workers }),
     // The profile is written when the controller exits (SIGTERM at the end of the run).
-    ...(options.cpuProf !== undefined && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] }),
+    nodeArgs: [...options.nodeArgs, ...(options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`])],
   });
   running.controller = controller;
   startup.controllerPid = controller.pid;
