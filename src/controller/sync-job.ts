@@ -93,7 +93,7 @@ export class JobSyncer {
     // under a millisecond each), short enough that the active count it plans from is still fresh. Not a
     // whole second: nominal times are whole seconds, so arming at a half second keeps the work of arming
     // one second's firings out of the instant the previous second's are released (with a lead of 1 s the
-    // two fell on the same timer tick and the releases waited behind the arming: p99 39 ms at 1,000 jobs).
+    // two fell on the same timer tick). docs/benchmarks.md, "Third round of issue 8".
     this.armLeadMs = options.armLeadMs ?? 500;
   }
 
