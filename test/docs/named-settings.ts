@@ -21,6 +21,7 @@ export const foreignFlags: ReadonlyMap<string, string> = new Map([
   ['--version', 'kube-apiserver (what the built binary reports)'],
   ['--cpu-prof', 'node (profiling bench/fire.ts)'],
   ['--max-old-space-size', 'node (a heap cap tried on bench/fire.ts)'],
+  ['--max-semi-space-size', 'node (a young-generation size tried on bench/fire-e2e.ts and bench/startup-e2e.ts)'],
   ['--host-resolver-rules', 'chromium (the browser test of the shim sends a page\'s own name as Host)'],
 ]);
 
