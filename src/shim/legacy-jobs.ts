@@ -85,7 +85,19 @@ export class LegacyJobs {
     const checked = checkCreateBody(body.value, this.options.namespace);
     if (!checked.ok) return { status: 400, body: { messages: checked.messages } };
     const { id, name, spec } = checked.value;
-    // An id like "nightly.report" may already be a job created with kubectl under that very name.
+    // An id like "nightly--report" may already be a job created with kubectl under that very name. Looking
+    // needs the right to read that job, checked before looking: a 409 must not tell a caller who may not
+    // read it that it exists (a 403 for the missing right tells nothing, whether it exists or not).
+    const kubectlName = candidateNames(id)[1];
+    if (kubectlName !== undefined && caller !== undefined && this.options.authorizer !== undefined) {
+      if (!(await this.options.authorizer.allowed(caller, 'get', kubectlName))) {
+        return message(
+          403,
+          `User "${caller.username}" may not get job ${kubectlName} in namespace "${this.options.namespace}", which the id ${id} would name; ` +
+            'reading it is needed to create this id',
+        );
+      }
+    }
     if ((await this.find(undefined, 'get', id, { skip: 1, current: true })) !== undefined) return alreadyExists(id);
     try {
       await this.options.store.create({ name, spec, ...legacyIdMetadata(id) });

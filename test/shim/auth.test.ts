@@ -86,6 +86,24 @@ describe('shim: authentication and authorization', () => {
     expect(shim.store.writes).to.deep.equal([]);
   });
 
+  it('POST of an id that could name a kubectl-made job: without the right to read it, 403 whether it exists or not', async () => {
+    const creator = new FakeShimAuthorizer([{ username: 'bob', verbs: ['create'] }]);
+    const guarded = await startTestShim({ authenticator: new FakeShimAuthenticator(tokens), authorizer: creator });
+    try {
+      guarded.store.seed('nightly--report', body);
+      const exists = await sendJson(guarded.url, 'POST', '/jobs', { ...body, id: 'nightly--report' }, bearer('token-bob'));
+      const absent = await sendJson(guarded.url, 'POST', '/jobs', { ...body, id: 'weekly--report' }, bearer('token-bob'));
+      expect([exists.status, absent.status], 'the same answer: existence is not told').to.deep.equal([403, 403]);
+      expect((exists.json as { message: string }).message).to.contain('may not get job nightly--report');
+      expect(creator.asked).to.deep.include({ username: 'bob', verb: 'get', name: 'nightly--report' });
+      expect(guarded.store.writes).to.deep.equal([]);
+      // A plain id names no kubectl-made job: create alone is enough.
+      expect((await sendJson(guarded.url, 'POST', '/jobs', { ...body, id: 'plain' }, bearer('token-bob'))).status).to.equal(201);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('does everything the legacy API did for a caller with the rights', async () => {
     const headers = bearer('token-alice');
     expect((await sendJson(shim.url, 'POST', '/jobs', { ...body, id: 'Odd_Task' }, headers)).status).to.equal(201);
