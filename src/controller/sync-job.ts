@@ -27,6 +27,9 @@ import { lastFiringFailed, lastRunCondition, nextMessage, nothingMessage, ready,
 import { sameStatus } from './same-status.js';
 import { decideSync } from './sync-decision.js';
 
+// LastRunSucceeded=True's message: status.lastRun and lastRunTasks say when and what.
+const launchedMessage = 'Every task of the last firing launched (status.lastRun, status.lastRunTasks).';
+
 /** What the queue should do with the job next: come back at `requeueAt`, or only on a change. */
 export interface SyncDecision {
   requeueAt?: Date;
@@ -346,7 +349,9 @@ export class JobSyncer {
     status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
     if (outcome.failure === undefined) {
       const message = `Launched ${outcome.tasks.length} task(s) for the firing at ${due.toISOString()}.`;
-      status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', message);
+      // A message that names no time, as nextMessage: one that changed with every firing would change the
+      // condition, and so the status, at every firing.
+      status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
       if (newsworthy) this.event(job, { type: 'Normal', reason: 'TasksLaunched', message });
       else this.options.logger.debug(message, { namespace: job.metadata.namespace, name: job.metadata.name, reason: 'TasksLaunched' });
     } else {
@@ -504,7 +509,7 @@ export class JobSyncer {
     }
     if (outcome.failure !== undefined) return failed('LaunchFailed', `${asked}: ${outcome.failure}`);
     const message = `Launched ${outcome.tasks.length} task(s) for ${asked}.`;
-    status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', message);
+    status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
     this.event(job, { type: 'Normal', reason: 'RunNow', message });
     return handled();
   }

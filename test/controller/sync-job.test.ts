@@ -243,6 +243,16 @@ describe('JobSyncer.sync', () => {
     expect(status?.observedGeneration).to.equal(1);
   });
 
+  it('a second successful firing leaves LastRunSucceeded as it was: no condition change at every firing', async () => {
+    const { syncer, statusWriter } = syncerWithFakes();
+    const allow = () => job({ concurrencyPolicy: 'Allow' });
+    await syncer.sync(allow(), justAfterFirstFiring);
+    const first = statusWriter.last()?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+    await syncer.sync(withStatus(allow(), statusWriter.last()), new Date(secondFiring.getTime() + 100));
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(secondFiring.toISOString());
+    expect(statusWriter.last()?.conditions?.find((c) => c.type === 'LastRunSucceeded')).to.deep.equal(first);
+  });
+
   it('launches 23 tasks in batches of 10, 10 and 3 with distinct tokens', async () => {
     const { syncer, ecs } = syncerWithFakes();
     await syncer.sync(job({ concurrencyPolicy: 'Allow', maxCount: 50, taskCount: 23 }), justAfterFirstFiring);
