@@ -81,7 +81,7 @@ describe('the Helm chart against the real apiserver (helm lint, template, instal
     await helm('lint', chart, '--strict');
     await helm(
       'lint', chart, '--strict',
-      '--set', 'shim.enabled=true,shim.auth=false,shim.port=8080,metrics.serviceMonitor.enabled=true,metrics.grafanaDashboard.enabled=true',
+      '--set', 'shim.enabled=true,shim.auth=false,shim.port=8080,metrics.serviceMonitor.enabled=true,metrics.grafanaDashboard.enabled=true,metrics.prometheusRule.enabled=true',
       '--set', 'aws.roleArn=arn:aws:iam::111122223333:role/ecs-scheduler,replicaCount=1,controller.logLevel=debug',
     );
   });
@@ -124,6 +124,17 @@ describe('the Helm chart against the real apiserver (helm lint, template, instal
     const shipped = readFileSync(join(chart, 'dashboards', 'ecs-scheduler.json'), 'utf8');
     expect(configMap.data['ecs-scheduler.json']).to.equal(shipped.trimEnd());
     expect(parseObjects((await helm('template', 'dash', chart)).stdout).some((o) => o.kind === 'ConfigMap'), 'off by default').to.equal(false);
+  });
+
+  it('ships the alerting rules as a PrometheusRule when asked, their templates left for Prometheus', async () => {
+    const { stdout } = await helm('template', 'alerts', chart, '--set', 'metrics.prometheusRule.enabled=true');
+    const rule = parseObjects(stdout).find((o) => o.kind === 'PrometheusRule') as unknown as {
+      spec: { groups: { rules: { alert: string; annotations: { summary: string } }[] }[] };
+    };
+    const alerts = rule.spec.groups.flatMap((g) => g.rules);
+    expect(alerts.map((a) => a.alert)).to.include('EcsSchedulerNoLeader');
+    expect(alerts.find((a) => a.alert === 'EcsSchedulerNoLeader')?.annotations.summary).to.contain('{{ $labels.namespace }}');
+    expect(parseObjects((await helm('template', 'alerts', chart)).stdout).some((o) => o.kind === 'PrometheusRule'), 'off by default').to.equal(false);
   });
 
   it('renders the hardened pod, the spread, the budget and the ServiceMonitor from their values', async () => {
