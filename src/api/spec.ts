@@ -154,6 +154,21 @@ export const scheduledEcsJobSpec = z
       .max(2_592_000)
       .optional()
       .describe('A missed firing older than this is skipped; default 3600 (the legacy misfire grace).'),
+    retry: z
+      .object({
+        limit: z.int().min(0).max(10).optional().describe('Retries of a firing whose tasks ECS could not place; default 3, 0 for none.'),
+        backoffSeconds: z
+          .int()
+          .min(1)
+          .max(3600)
+          .optional()
+          .describe('Wait before the first retry, doubled for each next one (with jitter); default 10.'),
+      })
+      .optional()
+      .describe(
+        'Retries of the tasks a firing could not launch for want of capacity (RunTask failures RESOURCE:*, AGENT, ' +
+          '"Capacity is unavailable at this time"), never past startingDeadlineSeconds or the next firing.',
+      ),
     concurrencyPolicy: z
       .enum(concurrencyPolicies)
       .optional()

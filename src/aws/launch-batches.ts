@@ -24,13 +24,17 @@ export interface LaunchBatch {
  * meanwhile) gets ECS's ConflictException for a batch launched before, not a second launch.
  * A token is the 64 hex digits of a SHA-256: ECS's limit is 64 characters.
  */
-export function launchBatches(options: { uid: string; launchCount: number } & FiringIdentity): LaunchBatch[] {
-  const firing = firingKey(options);
+export function launchBatches(options: { uid: string; launchCount: number; attempt?: number } & FiringIdentity): LaunchBatch[] {
+  // A retry (attempt 1, 2, ...) launches what earlier attempts could not place: new tokens, and batch
+  // indexes of its own (10 per attempt: a firing has at most 5 batches), so its tasks' batch tags are too.
+  const attempt = options.attempt ?? 0;
+  const firing = attempt === 0 ? firingKey(options) : `${firingKey(options)}|retry-${attempt}`;
+  const first = attempt * 10;
   const batches: LaunchBatch[] = [];
-  for (let start = 0, index = 0; start < options.launchCount; start += maxTasksPerRunTask, index++) {
+  for (let start = 0, i = 0; start < options.launchCount; start += maxTasksPerRunTask, i++) {
     const count = Math.min(maxTasksPerRunTask, options.launchCount - start);
-    const identity = `${options.uid}|${firing}|${index}`;
-    batches.push({ index, count, clientToken: createHash('sha256').update(identity).digest('hex') });
+    const identity = `${options.uid}|${firing}|${i}`;
+    batches.push({ index: first + i, count, clientToken: createHash('sha256').update(identity).digest('hex') });
   }
   return batches;
 }

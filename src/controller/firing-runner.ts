@@ -48,6 +48,8 @@ export interface PendingFiring {
   replaced?: boolean;
   /** The batches launched so far, by index: a retry sends only the others. */
   launched?: Map<number, LaunchedTask[]>;
+  /** A retry of the tasks ECS could not place (spec.retry): its number (1, 2, ...) and how many it launches. */
+  retry?: { attempt: number; launchCount: number };
   /**
    * An armed firing that is over, waiting for the job's next reconcile (in the work queue, with the job
    * as the cache has it then) to record it: its outcome and when it came, or that it was called off.
@@ -61,6 +63,20 @@ export interface FiringOutcome {
   failure?: string;
   /** Set when the firing gave up on the rest of its tasks because the job's next firing came first. */
   superseded?: boolean;
+  /**
+   * The tasks this attempt could not launch, when ECS gave only reasons worth retrying for every one of
+   * them (isRetryablePlacement); absent after any other failure.
+   */
+  retryable?: number;
+}
+
+/**
+ * Whether a RunTask failures[] reason may pass if tried again later: no capacity (RESOURCE:CPU,
+ * RESOURCE:MEMORY, RESOURCE:PORTS...), an agent not connected (AGENT), Fargate or a capacity provider out of
+ * capacity. Not MISSING, ATTRIBUTE, or a wrong task definition: those fail again.
+ */
+export function isRetryablePlacement(reason: string): boolean {
+  return reason.startsWith('RESOURCE:') || reason === 'AGENT' || /capacity is unavailable/i.test(reason);
 }
 
 export interface FiringRunnerOptions {
@@ -129,8 +145,11 @@ export class FiringRunner {
     const launchedBefore = tasks.length;
     const failures: string[] = [];
     let superseded: RateLimitDeadlineError | undefined;
-    const batches = launchBatches({ uid: job.metadata.uid, scheduleTime: due, launchCount: pending.launchCount })
+    const attempt = pending.retry?.attempt ?? 0;
+    const batches = launchBatches({ uid: job.metadata.uid, scheduleTime: due, launchCount: pending.retry?.launchCount ?? pending.launchCount, attempt })
       .filter((batch) => !launched.has(batch.index));
+    // Tasks of this attempt left unplaced for reasons worth retrying; undefined once any other failure came.
+    let retryable: number | undefined = 0;
     const send = (batch: LaunchBatch, release?: Promise<void>) =>
       ecs.runTask(runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }), {
         ...(release && { release }),
@@ -139,6 +158,10 @@ export class FiringRunner {
     const record = (batch: LaunchBatch, result: RunTaskResult) => {
       launched.set(batch.index, result.tasks);
       this.record(batch, result, tasks, failures);
+      const unplaced = batch.count - result.tasks.length;
+      if (unplaced > 0 && retryable !== undefined) {
+        retryable = result.failures.length > 0 && result.failures.every((f) => isRetryablePlacement(f.reason)) ? retryable + unplaced : undefined;
+      }
     };
     const observeLateness = () => {
       const now = this.options.clock?.now() ?? request.now;
@@ -159,7 +182,7 @@ export class FiringRunner {
         if (!('error' in outcome)) continue;
         if (outcome.error instanceof RateLimitDeadlineError) superseded = outcome.error;
         else if (isRetryableAwsError(outcome.error)) throw outcome.error;
-        else this.recordError(job, outcome.batch, outcome.error, failures);
+        else if (this.recordError(job, outcome.batch, outcome.error, failures) === 'failed') retryable = undefined;
       }
     } else {
       for (const [i, batch] of batches.entries()) {
@@ -173,7 +196,10 @@ export class FiringRunner {
             break;
           }
           if (isRetryableAwsError(error)) throw error;
-          if (this.recordError(job, batch, error, failures) === 'failed') break;
+          if (this.recordError(job, batch, error, failures) === 'failed') {
+            retryable = undefined;
+            break;
+          }
         }
       }
     }
@@ -182,10 +208,14 @@ export class FiringRunner {
       metrics.fires.inc({ outcome: 'FiringSuperseded' });
       return supersededOutcome(tasks, pending, superseded.message);
     }
-    metrics.fires.inc({ outcome: failures.length === 0 ? 'TasksLaunched' : 'LaunchFailed' });
+    // Counted once the firing is recorded, not per attempt: a firing retried is counted by the sync.
     if (failures.length === 0) return { tasks };
     const unique = [...new Set(failures)].join('; ');
-    return { tasks, failure: `Launched ${tasks.length} of ${pending.launchCount} task(s): ${unique}` };
+    return {
+      tasks,
+      failure: `Launched ${tasks.length} of ${pending.launchCount} task(s): ${unique}`,
+      ...(retryable !== undefined && retryable > 0 && { retryable }),
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
 import { maxRecordedTasks, pendingRunNow, runNowAnnotation, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
@@ -26,6 +27,10 @@ import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './por
 import { lastFiringFailed, lastRunCondition, nextMessage, nothingMessage, ready, setNextRun, whyNothing } from './job-status.js';
 import { sameStatus } from './same-status.js';
 import { decideSync } from './sync-decision.js';
+
+// spec.retry's defaults.
+const defaultRetryLimit = 3;
+const defaultRetryBackoffSeconds = 10;
 
 // LastRunSucceeded=True's message: status.lastRun and lastRunTasks say when and what.
 const launchedMessage = 'Every task of the last firing launched (status.lastRun, status.lastRunTasks).';
@@ -336,7 +341,23 @@ export class JobSyncer {
     outcome: FiringOutcome,
   ): Promise<SyncDecision> {
     const due = new Date(pending.scheduleTime);
+    const retryAt = this.retryAt(job, pending, outcome, now);
+    if (retryAt !== undefined && outcome.retryable !== undefined) {
+      // Some tasks found no capacity: the firing stays pending and launches them again later, with tokens
+      // of their own. Its outcome is recorded when the retries are over.
+      const attempt = (pending.retry?.attempt ?? 0) + 1;
+      pending.retry = { attempt, launchCount: outcome.retryable };
+      delete pending.finished;
+      const seconds = Math.round((retryAt.getTime() - now.getTime()) / 1000);
+      this.event(job, {
+        type: 'Warning',
+        reason: 'LaunchRetry',
+        message: `The firing at ${due.toISOString()}: ${outcome.failure}; launching the other ${outcome.retryable} again in ${seconds} s (retry ${attempt} of ${job.spec.retry?.limit ?? defaultRetryLimit}).`,
+      });
+      return { requeueAt: retryAt };
+    }
     this.pending.delete(job.metadata.uid);
+    if (outcome.superseded !== true) this.options.metrics.fires.inc({ outcome: outcome.failure === undefined ? 'TasksLaunched' : 'LaunchFailed' });
     // A routine success records no Event (metrics count launches); the first launch of a job and the
     // first success after a failure do: those are changes of state.
     const newsworthy = job.status?.lastRun === undefined || lastFiringFailed(job);
@@ -364,6 +385,26 @@ export class JobSyncer {
     this.quietlyHandled.delete(job.metadata.uid);
     await this.options.statusWriter.writeStatus(job, status);
     return this.wakeFor(job, next);
+  }
+
+  /**
+   * When to launch again the tasks a firing could not place for want of capacity (outcome.retryable), or
+   * undefined: no such tasks, retries used up (spec.retry.limit), or the retry would come at or after the
+   * job's next firing or the end of the firing's starting deadline. The wait is spec.retry.backoffSeconds
+   * doubled for each retry before, with a jitter of +-20 % from the job and firing (the same every time
+   * for a given firing, so tests can name it, and spread across jobs, so retries do not come together).
+   */
+  private retryAt(job: ScheduledEcsJob, pending: PendingFiring, outcome: FiringOutcome, now: Date): Date | undefined {
+    if (outcome.retryable === undefined || outcome.superseded === true) return undefined;
+    const done = pending.retry?.attempt ?? 0;
+    if (done >= (job.spec.retry?.limit ?? defaultRetryLimit)) return undefined;
+    const due = new Date(pending.scheduleTime);
+    const jitter = 0.8 + 0.4 * (parseInt(createHash('sha256').update(`${job.metadata.uid}|${pending.scheduleTime}|${done}`).digest('hex').slice(0, 8), 16) / 0xffffffff);
+    const waitMs = (job.spec.retry?.backoffSeconds ?? defaultRetryBackoffSeconds) * 1000 * 2 ** done * jitter;
+    const at = new Date(now.getTime() + Math.round(waitMs));
+    const resolution = resolveJobSchedule(job);
+    const following = resolution.ok ? resolution.schedule.nextFireTime(due) : null;
+    return at < firingDeadline(job, due, following) ? at : undefined;
   }
 
   /** What a firing that wants `desired` tasks launches under the job's policy, and the tasks active now. */

@@ -54,6 +54,22 @@ describe('armed firings (prepared half a second ahead, sent at the due instant)'
     expect(ecs.launched(), 'recording it launches nothing more').to.have.length(12);
   });
 
+  it('a task ECS could not place at the due instant is retried after the backoff, unarmed, and the firing recorded once', async () => {
+    const { clock, syncer, ecs, statusWriter, events } = armedSyncer();
+    ecs.placementFailure = { perCall: 1, reason: 'RESOURCE:MEMORY' };
+    await syncer.sync(job({ taskCount: 3 }), halfASecondBefore);
+    clock.advance(500);
+    await settle();
+    expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([3]);
+    const recorded = await syncer.sync(job({ taskCount: 3 }), clock.now());
+    expect(events.reasons()).to.deep.equal(['LaunchRetry']);
+    delete ecs.placementFailure;
+    await syncer.sync(job({ taskCount: 3 }), recorded.requeueAt as Date);
+    expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([3, 1]);
+    expect(statusWriter.last()?.lastRunTasks).to.have.length(3);
+    expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
+  });
+
   it('records the outcome on the job as it is when recorded, not as it was when armed', async () => {
     const { clock, syncer, statusWriter } = armedSyncer();
     await syncer.sync(job(), halfASecondBefore);

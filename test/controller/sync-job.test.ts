@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ScheduledEcsJobSpec, ScheduledEcsJobStatus } from '../../src/api/index.js';
-import { clientError, throttlingError } from '../fakes/fake-ecs.js';
+import { clientError, FakeEcs, throttlingError } from '../fakes/fake-ecs.js';
 import { FiringRetryError } from '../../src/controller/firing-runner.js';
 import {
   anHourAfterFirstFiring,
@@ -270,10 +270,10 @@ describe('JobSyncer.sync', () => {
     expect(call?.overrides?.containerOverrides).to.deep.equal([{ name: 'c', environment: [{ name: 'A', value: '1' }] }]);
   });
 
-  it('RunTask partial failure: LaunchFailed with the ECS reason, launched tasks recorded', async () => {
+  it('RunTask partial failure, retries off: LaunchFailed with the ECS reason, launched tasks recorded', async () => {
     const { syncer, ecs, statusWriter, events } = syncerWithFakes();
     ecs.placementFailure = { perCall: 1, reason: 'RESOURCE:MEMORY' };
-    await syncer.sync(job({ taskCount: 3 }), justAfterFirstFiring);
+    await syncer.sync(job({ taskCount: 3, retry: { limit: 0 } }), justAfterFirstFiring);
     const status = statusWriter.last();
     const lastRun = status?.conditions?.find((c) => c.type === 'LastRunSucceeded');
     expect(lastRun?.status).to.equal('False');
@@ -283,6 +283,56 @@ describe('JobSyncer.sync', () => {
     expect(status?.lastFailureTime).to.equal(justAfterFirstFiring.toISOString());
     expect(status?.lastRunTasks).to.have.length(2);
     expect(events.reasons()).to.deep.equal(['LaunchFailed']);
+  });
+
+  describe('launch retries (spec.retry)', () => {
+    const tokenOf = (ecs: FakeEcs, i: number) => ecs.runTaskCalls[i]?.clientToken;
+
+    it('a task ECS could not place (RESOURCE:MEMORY) is launched again after the backoff, with a token of its own, and the firing recorded once', async () => {
+      const { syncer, ecs, statusWriter, events } = syncerWithFakes();
+      ecs.placementFailure = { perCall: 1, reason: 'RESOURCE:MEMORY' };
+      const first = await syncer.sync(job({ taskCount: 3 }), justAfterFirstFiring);
+      expect(events.reasons()).to.deep.equal(['LaunchRetry']);
+      expect(events.events[0]?.message).to.contain('Launched 2 of 3').and.contain('launching the other 1 again').and.contain('retry 1 of 3');
+      expect(statusWriter.last(), 'nothing recorded while retrying').to.equal(undefined);
+      const wait = (first.requeueAt?.getTime() ?? 0) - justAfterFirstFiring.getTime();
+      expect(wait, 'the default backoff, 10 s +-20 %').to.be.within(8_000, 12_000);
+
+      delete ecs.placementFailure;
+      await syncer.sync(job({ taskCount: 3 }), first.requeueAt as Date);
+      expect(ecs.runTaskCalls.map((c) => c.count)).to.deep.equal([3, 1]);
+      expect(tokenOf(ecs, 1)).to.not.equal(tokenOf(ecs, 0));
+      expect(ecs.launched().map((t) => t.tags['ecs-scheduler.io/batch'])).to.deep.equal(['0', '0', '10']);
+      const status = statusWriter.last();
+      expect(status?.lastRunTasks).to.have.length(3);
+      expect(status?.lastScheduleTime).to.equal(firstFiring.toISOString());
+      expect(status?.conditions?.find((c) => c.type === 'LastRunSucceeded')?.status).to.equal('True');
+    });
+
+    it('retries used up: LaunchFailed with every task launched so far', async () => {
+      const { syncer, ecs, statusWriter, events } = syncerWithFakes();
+      ecs.placementFailure = { perCall: 1, reason: 'RESOURCE:CPU' };
+      const spec = { taskCount: 3, retry: { limit: 1, backoffSeconds: 5 } };
+      const first = await syncer.sync(job(spec), justAfterFirstFiring);
+      const second = await syncer.sync(job(spec), first.requeueAt as Date);
+      expect(events.reasons()).to.deep.equal(['LaunchRetry', 'LaunchFailed']);
+      expect(ecs.runTaskCalls.map((c) => c.count), 'the retry asked for the one task; it failed too').to.deep.equal([3, 1]);
+      expect(statusWriter.last()?.conditions?.find((c) => c.type === 'LastRunSucceeded')?.message).to.contain('Launched 2 of 3');
+      expect(second.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
+    });
+
+    it('no retry that would come at or after the next firing, nor for a reason that fails again (MISSING)', async () => {
+      for (const [spec, reason] of [
+        [{ taskCount: 2, retry: { backoffSeconds: 3600 } }, 'RESOURCE:MEMORY'],
+        [{ taskCount: 2 }, 'MISSING'],
+      ] as const) {
+        const { syncer, ecs, events } = syncerWithFakes();
+        ecs.placementFailure = { perCall: 1, reason };
+        await syncer.sync(job(spec), justAfterFirstFiring);
+        expect(events.reasons(), reason).to.deep.equal(['LaunchFailed']);
+        expect(ecs.runTaskCalls).to.have.length(1);
+      }
+    });
   });
 
   it('a rejected RunTask (missing task definition) is reported, the firing handled, not retried', async () => {
