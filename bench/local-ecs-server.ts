@@ -11,6 +11,8 @@
 //
 // Faults can be injected per call (serveLocalEcs's `faults`; test/integration/ecs-faults.ts switches them
 // at run time): an error answer (throttling, a 5xx) or no answer at all, before ECS acts or after it did.
+// A shortage of capacity (`LocalEcs.capacity`) leaves tasks of the next RunTask calls unplaced, answered
+// in failures[] as ECS answers them (RESOURCE:MEMORY by default).
 //
 // Run by bench/fire.ts as a child process (node --import tsx bench/local-ecs-server.ts), so that the
 // controller's CPU and memory are measured without it; it talks to its parent over the IPC channel.
@@ -138,6 +140,11 @@ function requireString(body: Record<string, unknown>, field: string): string {
 export class LocalEcs {
   readonly arrivals: RunTaskArrival[] = [];
   readonly listArrivals: ListTasksArrival[] = [];
+  /**
+   * Tasks the next RunTask calls cannot place, as when a cluster lacks capacity: each call leaves up to
+   * this many of its tasks unlaunched, answered in failures[] with `reason`, and counts them down.
+   */
+  readonly capacity = { unplaceable: 0, reason: 'RESOURCE:MEMORY' };
   /** Every task launched, in order: what a test counts launches by (not calls, which a token may repeat). */
   readonly launches: TaskLaunch[] = [];
   private readonly tasks = new Map<string, Task>();
@@ -190,7 +197,9 @@ export class LocalEcs {
     }
 
     const launched: Task[] = [];
-    for (let i = 0; i < count; i++) {
+    const unplaced = Math.min(count, this.capacity.unplaceable);
+    this.capacity.unplaceable -= unplaced;
+    for (let i = 0; i < count - unplaced; i++) {
       const task: Task = {
         taskArn: `arn:aws:ecs:${region}:${account}:task/${clusterName(body.cluster)}/${randomUUID().replaceAll('-', '')}`,
         clusterArn: clusterArn(body.cluster),
@@ -208,7 +217,8 @@ export class LocalEcs {
       launched.push(task);
       this.launches.push({ taskArn: task.taskArn, startedBy, scheduleTime, launchedAtMs: arrivedAtMs });
     }
-    const response = { tasks: launched.map((t) => this.describe(t, true)), failures: [] };
+    const failures = Array.from({ length: unplaced }, () => ({ reason: this.capacity.reason }));
+    const response = { tasks: launched.map((t) => this.describe(t, true)), failures };
     if (token !== undefined) this.byClientToken.set(token, { count, response });
     return response;
   }
