@@ -48,6 +48,9 @@ export function lastFiringFailed(job: ScheduledEcsJob): boolean {
   return ready?.status === 'False' && formerReadyFailures.has(ready.reason);
 }
 
+/** LastRunSucceeded=True's message; status.lastRun and lastRunTasks say when and what. */
+export const launchedMessage = 'Every task of the last firing launched (status.lastRun, status.lastRunTasks).';
+
 /** Sets status.nextRun, or removes it when the schedule has no more fire times. */
 export function setNextRun(status: ScheduledEcsJobStatus, next: Date | null): void {
   if (next === null) delete status.nextRun;

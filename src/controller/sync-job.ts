@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
-import { maxRecordedTasks, pendingRunNow, runNowAnnotation, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
+import { maxRecordedTasks, pendingRunNow, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
 import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
 import { startedByFor } from '../aws/task-identity.js';
@@ -16,7 +16,7 @@ import {
   type FiringOutcome,
   type PendingFiring,
 } from './firing-runner.js';
-import { firingTasksOf, interruptedFiring, runNowTasksOf, type FiringTasks } from './inherited-firing.js';
+import { firingTasksOf, interruptedFiring, type FiringTasks } from './inherited-firing.js';
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
 import { planLaunch, type LaunchPlan } from './launch-plan.js';
@@ -24,16 +24,15 @@ import { clientTokenLifetimeSeconds } from '../aws/launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
-import { lastFiringFailed, lastRunCondition, nextMessage, nothingMessage, ready, setNextRun, whyNothing } from './job-status.js';
+import { lastFiringFailed, lastRunCondition, launchedMessage, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
 import { sameStatus } from './same-status.js';
 import { decideSync } from './sync-decision.js';
+import { RunNowRunner } from './run-now.js';
 
 // spec.retry's defaults.
 const defaultRetryLimit = 3;
 const defaultRetryBackoffSeconds = 10;
 
-// LastRunSucceeded=True's message: status.lastRun and lastRunTasks say when and what.
-const launchedMessage = 'Every task of the last firing launched (status.lastRun, status.lastRunTasks).';
 
 /** What the queue should do with the job next: come back at `requeueAt`, or only on a change. */
 export interface SyncDecision {
@@ -86,9 +85,7 @@ export class JobSyncer {
   // finishes the same plan with the same client tokens.
   private readonly pending = new Map<string, PendingFiring>();
 
-  // Run-now values this process handled, by job UID, until status.runNow shows them: never run twice
-  // because a sync read a status older than its own write.
-  private readonly runNowHandled = new Map<string, string>();
+  private readonly runNow: RunNowRunner;
 
   // Firings due before this instant may have been started by another process (a predecessor that died,
   // or this one before it lost its lease): their tasks are looked for by tag before anything launches.
@@ -97,6 +94,14 @@ export class JobSyncer {
 
   constructor(private readonly options: JobSyncerOptions) {
     this.firings = new FiringRunner(options);
+    this.runNow = new RunNowRunner({
+      firings: this.firings,
+      queues: options.queues,
+      statusWriter: options.statusWriter,
+      metrics: options.metrics,
+      defaultCluster: options.defaultCluster,
+      event: (job, event) => this.event(job, event),
+    });
     // Half a second: enough to list, plan and sign a burst of a few hundred firings on 2 cores (well
     // under a millisecond each), short enough that the active count it plans from is still fresh. Not a
     // whole second: nominal times are whole seconds, so arming at a half second keeps the work of arming
@@ -110,7 +115,7 @@ export class JobSyncer {
     this.quietlyHandled.delete(uid);
     this.armedNothing.delete(uid);
     this.pending.delete(uid);
-    this.runNowHandled.delete(uid);
+    this.runNow.forget(uid);
   }
 
   /**
@@ -126,7 +131,7 @@ export class JobSyncer {
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
     const { uid } = job.metadata;
     const quietly = this.quietlyHandled.get(uid)?.time;
-    const runNow = pendingRunNow(job, this.runNowHandled.get(uid));
+    const runNow = pendingRunNow(job, this.runNow.handledValue(uid));
     const { step, status } = decideSync({
       job,
       now,
@@ -145,7 +150,7 @@ export class JobSyncer {
         return runNow !== undefined && !this.pending.has(uid) ? { requeueAt: now } : decision;
       }
       case 'runNow':
-        return this.runNow(job, status, step.value, now);
+        return this.runNow.run(job, status, step.value, now);
       case 'suspended':
         status.conditions = ready(status, now, job, 'True', 'Suspended', 'The job is suspended and does not fire.');
         await this.writeIfChanged(job, status);
@@ -493,67 +498,7 @@ export class JobSyncer {
     }
   }
 
-  /**
-   * Fires once for a run-now request, outside the schedule and whatever `suspended` says: the desired
-   * count (the queue's, for a trigger) under the job's concurrencyPolicy, as a scheduled firing would.
-   * Records the value in status.runNow, whatever came of it, so it is not run again; the schedule is
-   * untouched (lastScheduleTime, nextRun). The queue gets the job back at once to carry on with it.
-   */
-  private async runNow(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, value: string, now: Date): Promise<SyncDecision> {
-    const { spec, metadata } = job;
-    const asked = `the run-now request ${runNowAnnotation}=${value}`;
-    const handled = async (): Promise<SyncDecision> => {
-      status.runNow = { value, time: now.toISOString() };
-      this.runNowHandled.set(metadata.uid, value);
-      await this.options.statusWriter.writeStatus(job, status);
-      return { requeueAt: now };
-    };
-    const failed = (reason: string, message: string): Promise<SyncDecision> => {
-      this.options.metrics.fires.inc({ outcome: reason });
-      this.event(job, { type: 'Warning', reason, message });
-      status.lastFailureTime = now.toISOString();
-      status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
-      return handled();
-    };
-    let messages: number | undefined;
-    if (spec.trigger !== undefined) {
-      try {
-        messages = await this.options.queues.visibleMessages(spec.trigger);
-      } catch (error) {
-        if (!(error instanceof QueueNotFoundError)) throw error;
-        return failed('QueueNotFound', `${asked}: ${error.message}`);
-      }
-    }
-    // The request's own tasks, if a predecessor launched some and died before recording it, are found by
-    // their tag (as an inherited firing's are: endpoints such as moto ignore client tokens) and do not
-    // count as active; only the batches it did not launch are sent.
-    const desired = desiredTaskCount(spec, messages);
-    const policy = spec.concurrencyPolicy ?? 'TopUp';
-    const found =
-      desired > 0 ? runNowTasksOf(await this.firings.activeTasks(job, this.clusterOf(job)), metadata.uid, value) : { batches: new Map(), others: [] };
-    const plan = planLaunch(policy, desired, found.others.length);
-    if (plan.launchCount === 0) {
-      this.options.metrics.fires.inc({ outcome: plan.reason });
-      this.event(job, { type: 'Normal', reason: plan.reason, message: `${asked} launched nothing: ${whyNothing(plan.reason, found.others.length, messages)}.` });
-      return handled();
-    }
-    const outcome = await this.firings.runNow({
-      job,
-      value,
-      launchCount: plan.launchCount,
-      launched: found.batches,
-      ...(plan.replace && { stop: found.others }),
-    });
-    if (outcome.tasks.length > 0) {
-      status.lastRun = now.toISOString();
-      status.lastRunTasks = outcome.tasks.slice(0, maxRecordedTasks);
-    }
-    if (outcome.failure !== undefined) return failed('LaunchFailed', `${asked}: ${outcome.failure}`);
-    const message = `Launched ${outcome.tasks.length} task(s) for ${asked}.`;
-    status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
-    this.event(job, { type: 'Normal', reason: 'RunNow', message });
-    return handled();
-  }
+
 
   /** Drops a recorded firing that sent nothing and is no longer wanted (suspended, rescheduled). */
   private async cancelPending(
