@@ -3,6 +3,19 @@ import { findCondition, setCondition } from './conditions.js';
 
 // How a sync states where a job stands: the Ready condition, nextRun, and the messages it uses.
 
+/** The conditions with one of type `type` set for the job's current generation. */
+function withCondition(
+  status: ScheduledEcsJobStatus,
+  now: Date,
+  job: ScheduledEcsJob,
+  type: string,
+  value: 'True' | 'False',
+  reason: string,
+  message: string,
+) {
+  return setCondition(status.conditions, { type, status: value, reason, message, observedGeneration: job.metadata.generation ?? 0 }, now);
+}
+
 /** The conditions with Ready set; Stalled is dropped unless the reason is an invalid spec. */
 export function ready(
   status: ScheduledEcsJobStatus,
@@ -12,12 +25,8 @@ export function ready(
   reason: string,
   message: string,
 ) {
-  const observedGeneration = job.metadata.generation ?? 0;
-  let conditions = setCondition(status.conditions, { type: 'Ready', status: value, reason, message, observedGeneration }, now);
-  if (reason !== 'InvalidSchedule' && reason !== 'InvalidTimezone') {
-    conditions = conditions.filter((c) => c.type !== 'Stalled');
-  }
-  return conditions;
+  const conditions = withCondition(status, now, job, 'Ready', value, reason, message);
+  return reason === 'InvalidSchedule' || reason === 'InvalidTimezone' ? conditions : conditions.filter((c) => c.type !== 'Stalled');
 }
 
 /**
@@ -33,8 +42,7 @@ export function lastRunCondition(
   reason: string,
   message: string,
 ) {
-  const observedGeneration = job.metadata.generation ?? 0;
-  return setCondition(status.conditions, { type: 'LastRunSucceeded', status: value, reason, message, observedGeneration }, now);
+  return withCondition(status, now, job, 'LastRunSucceeded', value, reason, message);
 }
 
 // Reasons an earlier release put on Ready=False for a failed firing; read only to word the next Event.
