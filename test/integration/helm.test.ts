@@ -6,12 +6,13 @@
 // what manifests/ (kustomize) deploys. Helm is built from its Go module into the cache (hack/helm-build.sh).
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { hackDir } from '../../hack/stack/binaries.js';
+import { kubeconfigWithToken } from './token-kubeconfig.js';
 import { startShimServer } from '../../src/shim/server.js';
 import { send, sendJson, silentLogger } from '../shim/shim-harness.js';
 import { startController, type ControllerProcess } from './controller-process.js';
@@ -209,7 +210,7 @@ describe('the Helm chart against the real apiserver (helm lint, template, instal
         namespace: releaseNamespace,
         body: { spec: { expirationSeconds: 3600, audiences: [] } },
       });
-      serviceAccountKubeconfig = await writeTokenKubeconfig(stack, minted.status?.token ?? '');
+      serviceAccountKubeconfig = (await kubeconfigWithToken(stack, minted.status?.token ?? '', 'helm-service-account.kubeconfig')).path;
       controller = startController(stack, {
         identity: 'helm',
         namespace: jobsNamespace,
@@ -278,17 +279,3 @@ describe('the Helm chart against the real apiserver (helm lint, template, instal
     });
   });
 });
-
-/** A kubeconfig in the stack's directory that authenticates with `token` alone. */
-async function writeTokenKubeconfig(stack: Stack, token: string): Promise<string> {
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [{ name: 'local', server: stack.apiserverUrl, caData: Buffer.from(stack.caPem).toString('base64') }],
-    users: [{ name: 'sa', token }],
-    contexts: [{ name: 'sa', cluster: 'local', user: 'sa' }],
-    currentContext: 'sa',
-  });
-  const path = join(stack.dir, 'helm-service-account.kubeconfig');
-  await writeFile(path, config.exportConfig(), { mode: 0o600 });
-  return path;
-}

@@ -3,8 +3,6 @@
 // its status, Events and Lease; it cannot write a job. With manifests/shim the shim writes jobs in the
 // namespace it serves, and nowhere else.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
@@ -15,6 +13,7 @@ import { send, sendJson } from '../shim/shim-harness.js';
 import { startController, type ControllerProcess } from './controller-process.js';
 import { Jobs } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
+import { kubeconfigWithToken } from './token-kubeconfig.js';
 import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
@@ -22,20 +21,6 @@ const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
 const home = 'ecs-scheduler'; // the namespace of the manifests: ServiceAccount, Lease, the shim's jobs
 const jobsNamespace = 'rbac-it';
-
-/** A kubeconfig that authenticates with `token` alone. */
-async function kubeconfigWithToken(stack: Stack, token: string): Promise<{ path: string; config: KubeConfig }> {
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [{ name: 'local', server: stack.apiserverUrl, caData: Buffer.from(stack.caPem).toString('base64') }],
-    users: [{ name: 'sa', token }],
-    contexts: [{ name: 'sa', cluster: 'local', user: 'sa' }],
-    currentContext: 'sa',
-  });
-  const path = join(stack.dir, 'service-account.kubeconfig');
-  await writeFile(path, config.exportConfig(), { mode: 0o600 });
-  return { path, config };
-}
 
 const codeOf = (error: unknown) => (error as { code?: number }).code;
 
