@@ -1,5 +1,5 @@
 import { maxRecordedTasks, runNowAnnotation, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
-import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
+import type { QueueDepth } from '../aws/queue-depth.js';
 import { desiredTaskCount } from './desired-count.js';
 import type { FiringRunner } from './firing-runner.js';
 import { runNowTasksOf } from './inherited-firing.js';
@@ -8,6 +8,7 @@ import { planLaunch } from './launch-plan.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { JobEvent, JobStatusWriter } from './ports.js';
 import type { SyncDecision } from './sync-job.js';
+import { triggerMessages } from './trigger-messages.js';
 
 // The run-now step of a reconcile (docs/controller.md, "Run now"): one firing for a value of the
 // ecs-scheduler.io/run-now annotation, outside the schedule. JobSyncer decides when (sync-decision.ts) and
@@ -63,15 +64,9 @@ export class RunNowRunner {
       status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
       return recorded();
     };
-    let messages: number | undefined;
-    if (spec.trigger !== undefined) {
-      try {
-        messages = await this.options.queues.visibleMessages(spec.trigger);
-      } catch (error) {
-        if (!(error instanceof QueueNotFoundError)) throw error;
-        return failed('QueueNotFound', `${asked}: ${error.message}`);
-      }
-    }
+    const read = await triggerMessages(this.options.queues, spec);
+    if ('missingQueue' in read) return failed('QueueNotFound', `${asked}: ${read.missingQueue}`);
+    const { messages } = read;
     // The request's own tasks, if a predecessor launched some and died before recording it, are found by
     // their tag (as an inherited firing's are: endpoints such as moto ignore client tokens) and do not
     // count as active; only the batches it did not launch are sent.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
 import { maxRecordedTasks, pendingRunNow, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
-import { QueueNotFoundError, type QueueDepth } from '../aws/queue-depth.js';
+import type { QueueDepth } from '../aws/queue-depth.js';
 import { startedByFor } from '../aws/task-identity.js';
 import { setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
@@ -28,6 +28,7 @@ import { lastFiringFailed, lastRunCondition, launchedMessage, nextMessage, nothi
 import { sameStatus } from './same-status.js';
 import { decideSync } from './sync-decision.js';
 import { RunNowRunner } from './run-now.js';
+import { triggerMessages } from './trigger-messages.js';
 
 // spec.retry's defaults.
 const defaultRetryLimit = 3;
@@ -192,15 +193,9 @@ export class JobSyncer {
     inherited: boolean,
   ): Promise<SyncDecision> {
     const { spec, metadata } = job;
-    let messages: number | undefined;
-    if (spec.trigger !== undefined) {
-      try {
-        messages = await this.options.queues.visibleMessages(spec.trigger);
-      } catch (error) {
-        if (!(error instanceof QueueNotFoundError)) throw error;
-        return this.failFiring(job, status, due, next, now, 'QueueNotFound', error.message);
-      }
-    }
+    const read = await triggerMessages(this.options.queues, spec);
+    if ('missingQueue' in read) return this.failFiring(job, status, due, next, now, 'QueueNotFound', read.missingQueue);
+    const { messages } = read;
     const desired = desiredTaskCount(spec, messages);
     // A firing due before this replica began leading may have been started by a predecessor: its tasks
     // are found by tag and count as this firing's, and the plan counts only the other active tasks. A
