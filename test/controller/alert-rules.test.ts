@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { load } from 'js-yaml';
-import { ControllerMetrics } from '../../src/controller/metrics.js';
+import { exposedMetricNames } from './exposed-metrics.js';
 
 // The alerting rules shipped with the chart (charts/ecs-scheduler/alerts/ecs-scheduler.rules.yaml) may only
 // read metrics the controller exposes, as the dashboard's queries (dashboard.test.ts).
@@ -12,22 +12,11 @@ interface Rules {
 
 const rules = load(readFileSync(new URL('../../charts/ecs-scheduler/alerts/ecs-scheduler.rules.yaml', import.meta.url), 'utf8')) as Rules;
 
-async function exposedNames(): Promise<Set<string>> {
-  const names = new Set<string>();
-  for (const line of (await new ControllerMetrics().registry.metrics()).split('\n')) {
-    const match = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (match === null) continue;
-    names.add(match[1] as string);
-    if (match[2] === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${match[1]}${suffix}`);
-  }
-  return names;
-}
-
 describe('the alerting rules', () => {
   const all = rules.groups.flatMap((g) => g.rules);
 
   it('read only metrics the controller exposes, and each reads one', async () => {
-    const exposed = await exposedNames();
+    const exposed = await exposedMetricNames();
     for (const rule of all) {
       const names = [...rule.expr.matchAll(/\becs_scheduler_[a-z0-9_]+/g)].map((m) => m[0]);
       expect(names.length, rule.alert).to.be.greaterThan(0);

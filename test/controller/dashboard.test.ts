@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { ControllerMetrics } from '../../src/controller/metrics.js';
+import { exposedMetricNames } from './exposed-metrics.js';
 
 // The Grafana dashboard shipped with the chart (charts/ecs-scheduler/dashboards/ecs-scheduler.json) may
 // only query metrics the controller exposes: its /metrics is this registry's text, process metrics
@@ -15,21 +15,6 @@ const dashboard = JSON.parse(
   readFileSync(new URL('../../charts/ecs-scheduler/dashboards/ecs-scheduler.json', import.meta.url), 'utf8'),
 ) as Dashboard;
 
-/** Every metric name /metrics shows, histograms' _bucket, _sum and _count series included. */
-async function exposedNames(): Promise<Set<string>> {
-  const metrics = new ControllerMetrics();
-  metrics.collectProcessMetrics();
-  const names = new Set<string>();
-  for (const line of (await metrics.registry.metrics()).split('\n')) {
-    const match = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (match === null) continue;
-    const [, name, type] = match as unknown as [string, string, string];
-    names.add(name);
-    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
-  }
-  return names;
-}
-
 /** The metric names a PromQL expression reads (ours and the process's). */
 function queriedNames(expr: string): string[] {
   return [...expr.matchAll(/\b(?:ecs_scheduler|process|nodejs)_[a-z0-9_]+/g)].map((m) => m[0]);
@@ -37,7 +22,7 @@ function queriedNames(expr: string): string[] {
 
 describe('the Grafana dashboard', () => {
   it('queries only metrics the controller exposes', async () => {
-    const exposed = await exposedNames();
+    const exposed = await exposedMetricNames();
     const missing = dashboard.panels.flatMap((panel) =>
       panel.targets.flatMap((target) => queriedNames(target.expr).filter((name) => !exposed.has(name)).map((name) => `${panel.title}: ${name}`)),
     );
@@ -51,7 +36,7 @@ describe('the Grafana dashboard', () => {
   });
 
   it('the check can fail: a query of a metric that does not exist is caught', async () => {
-    const exposed = await exposedNames();
+    const exposed = await exposedMetricNames();
     expect(queriedNames('rate(ecs_scheduler_firings_total[5m])').filter((n) => !exposed.has(n))).to.deep.equal(['ecs_scheduler_firings_total']);
   });
 });
