@@ -1,0 +1,56 @@
+// The cost of a burst of armed firings on the controller's side: N RunTask calls, signed and held behind
+// one gate as armed firings are (src/aws/ecs-json-client.ts), released at once against the local ECS
+// stand-in in its own process (bench/local-ecs-server.ts). Prints, per round after a warm-up, the time
+// until every call was answered and the client's CPU for the round. It isolates what the 3,000-job run of
+// bench/fire-e2e.ts does each second (300 RunTasks in one instant); no apiserver takes part.
+//
+//   npx tsx bench/ecs-burst.ts [--calls 300] [--rounds 24] [--warmup 12]
+import { parseArgs } from 'node:util';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EcsJsonClient } from '../src/aws/ecs-json-client.js';
+import { EcsRateLimiter } from '../src/aws/ecs-rate-limiter.js';
+import { startLocalEcsChild } from './local-ecs-child.js';
+
+const { values } = parseArgs({
+  options: { calls: { type: 'string', default: '300' }, rounds: { type: 'string', default: '24' }, warmup: { type: 'string', default: '12' } },
+});
+const calls = Number(values.calls);
+const rounds = Number(values.rounds);
+const warmup = Number(values.warmup);
+const unlimited = { capacity: 1e9, refillPerSecond: 1e9 };
+
+const ecs = await startLocalEcsChild(300);
+const client = new EcsJsonClient(
+  new ECSClient({ region: 'us-east-1', endpoint: ecs.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 }),
+  { limiter: new EcsRateLimiter({ limits: { modify: unlimited, read: unlimited } }) },
+);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+try {
+  console.log(`${calls} RunTask calls held behind one gate, released at once, ${rounds - warmup} rounds after ${warmup} of warm-up; node ${process.version}`);
+  const answered: number[] = [];
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let open!: () => void;
+    const release = new Promise<void>((resolve) => (open = resolve));
+    const held = Array.from({ length: calls }, (_, i) =>
+      client
+        .call('RunTask', { cluster: 'default', taskDefinition: 'sleeper-task', count: 1, startedBy: `job-${i}`, clientToken: `burst-${round}-${i}` }, { release })
+        .then(() => performance.now()),
+    );
+    await pause(300); // every call signed and waiting, as armed firings are before their instant
+    const cpuBefore = process.cpuUsage();
+    const start = performance.now();
+    open();
+    const last = Math.max(...(await Promise.all(held)));
+    const used = process.cpuUsage(cpuBefore);
+    if (round < warmup) continue;
+    answered.push(last - start);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  console.log(`all answered after (ms): ${answered.map((x) => x.toFixed(0)).join(' ')}; median ${median(answered).toFixed(0)}`);
+  console.log(`client CPU per round (ms): ${cpu.map((x) => x.toFixed(0)).join(' ')}; median ${median(cpu).toFixed(0)}, ${(median(cpu) / calls).toFixed(3)} ms per call`);
+} finally {
+  client.destroy();
+  ecs.stop();
+}
