@@ -109,7 +109,12 @@ const stopTaskRules: Rule[] = [
   lengthAtMost('reason', 255),
 ];
 
+const describeTaskDefinitionRules: Rule[] = [
+  (body) => (typeof body.taskDefinition === 'string' && body.taskDefinition !== '' ? undefined : 'taskDefinition is required'),
+];
+
 const rulesOf: Record<string, Rule[]> = {
+  DescribeTaskDefinition: describeTaskDefinitionRules,
   RunTask: runTaskRules,
   ListTasks: listTasksRules,
   DescribeTasks: describeTasksRules,

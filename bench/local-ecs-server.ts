@@ -1,5 +1,5 @@
-// A local stand-in for the ECS API, for bench/fire.ts: just the four calls the controller makes (RunTask,
-// ListTasks, DescribeTasks, StopTask), spoken in the JSON 1.1 protocol the AWS SDK v3 uses (POST /, the
+// A local stand-in for the ECS API, for bench/fire.ts: just the calls the controller makes (RunTask,
+// ListTasks, DescribeTasks, StopTask, DescribeTaskDefinition), spoken in the JSON 1.1 protocol the AWS SDK v3 uses (POST /, the
 // operation in X-Amz-Target, JSON in and out). For every RunTask it records when the call arrived and the
 // firing's nominal time from the ecs-scheduler.io/schedule-time tag, which is what the bench measures.
 //
@@ -7,7 +7,9 @@
 // filter, a client token over 64 characters, ...), which moto accepts.
 //
 // A launched task is RUNNING for `taskSeconds`, then STOPPED as if it had exited, so a job's next firing
-// finds no active task and launches again (TopUp). Client tokens are honoured as ECS honours them.
+// finds no active task and launches again (TopUp). Its one container, "app", exits with
+// `LocalEcs.outcome.exitCode` as it was when the task launched (0 unless a test sets it); a task stopped by
+// StopTask stops with UserInitiated and exit code 143 (SIGTERM). Client tokens are honoured as ECS honours them.
 //
 // Faults can be injected per call (serveLocalEcs's `faults`; test/integration/ecs-faults.ts switches them
 // at run time): an error answer (throttling, a 5xx) or no answer at all, before ECS acts or after it did.
@@ -93,6 +95,9 @@ interface Task {
   /** When the task stops (or stopped): its exit, or a StopTask. */
   stopsAtMs: number;
   stoppedReason?: string;
+  /** The exit code its container has once it stops of itself. */
+  exitCode: number;
+  stoppedByUser?: boolean;
 }
 
 /** An ECS error as the JSON protocol carries it: HTTP 400 and `__type`. */
@@ -145,6 +150,8 @@ export class LocalEcs {
    * this many of its tasks unlaunched, answered in failures[] with `reason`, and counts them down.
    */
   readonly capacity = { unplaceable: 0, reason: 'RESOURCE:MEMORY' };
+  /** How the tasks launched from now on end when they stop of themselves. */
+  readonly outcome = { exitCode: 0 };
   /** Every task launched, in order: what a test counts launches by (not calls, which a token may repeat). */
   readonly launches: TaskLaunch[] = [];
   private readonly tasks = new Map<string, Task>();
@@ -170,6 +177,8 @@ export class LocalEcs {
         return this.describeTasks(body);
       case 'StopTask':
         return this.stopTask(body);
+      case 'DescribeTaskDefinition':
+        return this.describeTaskDefinition(body);
       default:
         throw new EcsError('UnknownOperationException', `${operation} is not implemented by the local ECS`);
     }
@@ -209,6 +218,7 @@ export class LocalEcs {
         tags,
         createdAtMs: arrivedAtMs,
         stopsAtMs: arrivedAtMs + this.options.taskSeconds * 1000,
+        exitCode: this.outcome.exitCode,
       };
       this.tasks.set(task.taskArn, task);
       const siblings = this.byStartedBy.get(startedBy) ?? [];
@@ -255,12 +265,21 @@ export class LocalEcs {
     if (task.stopsAtMs > now) {
       task.stopsAtMs = now;
       task.stoppedReason = typeof body.reason === 'string' ? body.reason : 'Task stopped by user';
+      task.stoppedByUser = true;
     }
     return { task: this.describe(task, true) };
   }
 
+  // Every task definition has one essential container, "app" (the only one its tasks run).
+  private describeTaskDefinition(body: Record<string, unknown>): object {
+    const arn = taskDefinitionArn(requireString(body, 'taskDefinition'));
+    const [family, revision] = arn.slice(arn.lastIndexOf('/') + 1).split(':');
+    return { taskDefinition: { taskDefinitionArn: arn, family, revision: Number(revision), status: 'ACTIVE', containerDefinitions: [{ name: 'app', essential: true }] } };
+  }
+
   private describe(task: Task, withTags: boolean): object {
     const status = desiredStatus(task, Date.now());
+    const stopped = status === 'STOPPED';
     return {
       taskArn: task.taskArn,
       clusterArn: task.clusterArn,
@@ -272,7 +291,21 @@ export class LocalEcs {
       desiredStatus: status,
       // The JSON protocol sends timestamps as epoch seconds.
       createdAt: task.createdAtMs / 1000,
-      ...(status === 'STOPPED' && { stoppedAt: task.stopsAtMs / 1000, stoppedReason: task.stoppedReason ?? 'Essential container in task exited' }),
+      startedAt: task.createdAtMs / 1000,
+      // ECS counts a task's state changes in `version`: here, launched (1) and stopped (2).
+      version: stopped ? 2 : 1,
+      containers: [
+        {
+          name: 'app',
+          lastStatus: status,
+          ...(stopped && { exitCode: task.stoppedByUser === true ? 143 : task.exitCode }),
+        },
+      ],
+      ...(stopped && {
+        stoppedAt: task.stopsAtMs / 1000,
+        stopCode: task.stoppedByUser === true ? 'UserInitiated' : 'EssentialContainerExited',
+        stoppedReason: task.stoppedReason ?? 'Essential container in task exited',
+      }),
       ...(withTags && { tags: task.tags }),
     };
   }

@@ -97,6 +97,9 @@ export const taskTagsSpec = z
       'under ecs-scheduler.io/).',
   );
 
+/** Most finished runs of each result status.runs keeps, and most runs still running. */
+export const maxRunsKept = 10;
+
 export const launchTypes = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
 export const concurrencyPolicies = ['TopUp', 'Allow', 'Forbid', 'Replace'] as const;
 export type ConcurrencyPolicy = (typeof concurrencyPolicies)[number];
@@ -169,6 +172,18 @@ export const scheduledEcsJobSpec = z
         'Retries of the tasks a firing could not launch for want of capacity (RunTask failures RESOURCE:*, AGENT, ' +
           '"Capacity is unavailable at this time"), never past startingDeadlineSeconds or the next firing.',
       ),
+    successfulRunsHistoryLimit: z
+      .int()
+      .min(0)
+      .max(maxRunsKept)
+      .optional()
+      .describe(`Finished successful runs kept in status.runs; default 3, at most ${maxRunsKept}.`),
+    failedRunsHistoryLimit: z
+      .int()
+      .min(0)
+      .max(maxRunsKept)
+      .optional()
+      .describe(`Finished failed runs kept in status.runs; default 1, at most ${maxRunsKept}.`),
     concurrencyPolicy: z
       .enum(concurrencyPolicies)
       .optional()

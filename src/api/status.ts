@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxRunsKept } from './spec.js';
 
 // Written only by the controller, through the status subresource. The shim reads it to show the legacy
 // view (resolved schedule, lastRun, lastRunTasks, estimatedNextRun).
@@ -25,6 +26,41 @@ export const launchedTask = z.object({
 /** Most tasks recorded in lastRunTasks: one firing launches at most 50. */
 export const maxRecordedTasks = 50;
 
+/** A container of a run's task: its exit code once it stopped, or why it did not run. */
+export const containerRecord = z.object({
+  name: z.string(),
+  exitCode: z.int().optional(),
+  reason: z.string().max(1024).optional(),
+});
+
+/** A task of a run, as ECS last reported it. */
+export const taskRecord = z.object({
+  taskArn: z.string(),
+  lastStatus: z.string().optional().describe('ECS lastStatus: PENDING, RUNNING, ... STOPPED.'),
+  stopCode: z.string().optional().describe('Why ECS stopped it: EssentialContainerExited, TaskFailedToStart, UserInitiated...'),
+  stoppedReason: z.string().max(1024).optional(),
+  startedAt: time.optional(),
+  stoppedAt: time.optional(),
+  containers: z.array(containerRecord).max(10).optional().describe('Exit codes, once the task stopped.'),
+});
+
+export const runTriggers = ['Schedule', 'RunNow'] as const;
+export const runResults = ['Running', 'Succeeded', 'Failed'] as const;
+
+/** One firing and how it ended: an entry of status.runs. */
+export const runRecord = z.object({
+  scheduleTime: time.describe('The nominal time of the firing; for a run-now request, when it was handled.'),
+  trigger: z.enum(runTriggers).describe('Schedule, or RunNow (the ecs-scheduler.io/run-now annotation).'),
+  runNow: z.string().optional().describe('The run-now value, for a RunNow run.'),
+  retries: z.int().min(0).optional().describe('Launch retries spent on tasks ECS could not place (spec.retry).'),
+  result: z.enum(runResults).describe('Running until every task stopped; Succeeded if every essential container exited 0.'),
+  reason: z.string().optional().describe('Why it failed: LaunchFailed, FiringSuperseded, TaskFailed...'),
+  message: z.string().max(4096).optional(),
+  startTime: time.describe('When its tasks were launched (or the launch failed).'),
+  completionTime: time.optional().describe('When its last task stopped.'),
+  tasks: z.array(taskRecord).max(maxRecordedTasks),
+});
+
 /** The last run-now request handled: its annotation value, and when. */
 export const runNowRecord = z.object({
   value: z.string().describe('The ecs-scheduler.io/run-now value handled; the same value again fires nothing.'),
@@ -43,6 +79,12 @@ export const scheduledEcsJobStatus = z.object({
   lastFailureTime: time
     .optional()
     .describe('When a firing last failed: its tasks did not all launch (LastRunSucceeded=False says why), or it was missed.'),
+  lastSuccessfulTime: time.optional().describe('When a run last succeeded: its last task stopped, every essential container having exited 0.'),
+  runs: z
+    .array(runRecord)
+    .max(3 * maxRunsKept)
+    .optional()
+    .describe('Recent runs, newest first: those still running, and the last successful and failed ones (spec.*RunsHistoryLimit).'),
   nextRun: time.optional().describe('Next nominal firing time, if any.'),
   runNow: runNowRecord.optional().describe('The last ecs-scheduler.io/run-now request handled.'),
   observedGeneration: z.int().min(0).optional(),
@@ -50,5 +92,7 @@ export const scheduledEcsJobStatus = z.object({
 });
 
 export type Condition = z.infer<typeof condition>;
+export type RunRecord = z.infer<typeof runRecord>;
+export type TaskRecord = z.infer<typeof taskRecord>;
 export type LaunchedTask = z.infer<typeof launchedTask>;
 export type ScheduledEcsJobStatus = z.infer<typeof scheduledEcsJobStatus>;

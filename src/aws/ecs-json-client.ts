@@ -13,7 +13,7 @@ export interface Pacing {
   notAfter?: number;
 }
 
-export type EcsOperation = 'RunTask' | 'ListTasks' | 'DescribeTasks' | 'StopTask';
+export type EcsOperation = 'RunTask' | 'ListTasks' | 'DescribeTasks' | 'StopTask' | 'DescribeTaskDefinition';
 
 /** An error ECS answered, or a call that got no answer, shaped as the AWS SDK shapes its errors. */
 export class EcsCallError extends Error {

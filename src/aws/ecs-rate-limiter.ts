@@ -24,6 +24,9 @@ const categoryOf: Record<string, keyof EcsRateLimits> = {
   StopTaskCommand: 'modify',
   ListTasksCommand: 'read',
   DescribeTasksCommand: 'read',
+  // Not in the cluster categories; counted with the reads to stay on the safe side. One call per task
+  // definition revision (the answer is cached: a revision never changes).
+  DescribeTaskDefinitionCommand: 'read',
 };
 
 /**

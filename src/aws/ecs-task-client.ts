@@ -1,6 +1,7 @@
 import type { ECSClient, RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { EcsJsonClient, type EcsJsonClientOptions } from './ecs-json-client.js';
 import type { EcsTasks, RunTaskOptions, RunTaskResult, TaggedTask } from './ecs-tasks.js';
+import { taskStateOf, type TaskState } from './task-state.js';
 
 // DescribeTasks takes at most 100 tasks per call; ListTasks returns at most 100 a page.
 const describeBatch = 100;
@@ -21,6 +22,7 @@ interface WireFailure {
 /** EcsTasks over ECS's JSON protocol (EcsJsonClient), its calls paced to ECS's request quotas. */
 export class EcsTaskClient implements EcsTasks {
   private readonly client: EcsJsonClient;
+  private readonly essentials = new Map<string, Set<string>>();
 
   /** `sdk` resolves the Region, credentials, endpoint and maxAttempts; the calls do not go through it. */
   constructor(sdk: ECSClient, options: Pick<EcsJsonClientOptions, 'limiter' | 'timeouts' | 'onAttempt'> = {}) {
@@ -63,6 +65,40 @@ export class EcsTaskClient implements EcsTasks {
       }
     }
     return described;
+  }
+
+  async describeTaskStates(options: { cluster: string; taskArns: string[] }): Promise<{ states: TaskState[]; missing: string[] }> {
+    const states: TaskState[] = [];
+    const missing: string[] = [];
+    for (let i = 0; i < options.taskArns.length; i += describeBatch) {
+      const tasks = options.taskArns.slice(i, i + describeBatch);
+      const out: { tasks?: Record<string, unknown>[]; failures?: WireFailure[] } = await this.client.call('DescribeTasks', {
+        cluster: options.cluster,
+        tasks,
+      });
+      for (const task of out.tasks ?? []) {
+        const state = taskStateOf(task);
+        if (state !== undefined) states.push(state);
+      }
+      for (const failure of out.failures ?? []) if (failure.reason === 'MISSING' && failure.arn !== undefined) missing.push(failure.arn);
+    }
+    return { states, missing };
+  }
+
+  // A revision never changes: its answer is kept for the life of the process (one entry per revision
+  // the jobs ran). Containers are essential unless their definition says otherwise.
+  async essentialContainers(taskDefinitionArn: string): Promise<Set<string>> {
+    const cached = this.essentials.get(taskDefinitionArn);
+    if (cached !== undefined) return cached;
+    const out: { taskDefinition?: { containerDefinitions?: { name?: string; essential?: boolean }[] } } = await this.client.call(
+      'DescribeTaskDefinition',
+      { taskDefinition: taskDefinitionArn },
+    );
+    const essential = new Set(
+      (out.taskDefinition?.containerDefinitions ?? []).flatMap((c) => (c.name !== undefined && c.essential !== false ? [c.name] : [])),
+    );
+    this.essentials.set(taskDefinitionArn, essential);
+    return essential;
   }
 
   async runTask(input: RunTaskCommandInput, options: RunTaskOptions = {}): Promise<RunTaskResult> {

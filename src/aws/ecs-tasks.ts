@@ -1,5 +1,6 @@
 import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import type { LaunchedTask } from '../api/index.js';
+import type { TaskState } from './task-state.js';
 
 /** A task ECS could not launch, with ECS's reason (RunTask failures[]). */
 export interface LaunchFailure {
@@ -36,6 +37,10 @@ export interface EcsTasks {
   listActiveTaskArns(options: { cluster: string; startedBy: string }): Promise<string[]>;
   /** The given tasks with their tags, for finding out which batches of a firing already ran. */
   describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]>;
+  /** The given tasks as ECS describes them now; `missing` lists those it no longer knows. */
+  describeTaskStates(options: { cluster: string; taskArns: string[] }): Promise<{ states: TaskState[]; missing: string[] }>;
+  /** The names of a task definition's essential containers. */
+  essentialContainers(taskDefinitionArn: string): Promise<Set<string>>;
   /** Launches tasks. */
   runTask(input: RunTaskCommandInput, options?: RunTaskOptions): Promise<RunTaskResult>;
   stopTasks(options: { cluster: string; taskArns: string[]; reason: string }): Promise<void>;

@@ -4,7 +4,10 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import winston from 'winston';
-import { awsClientSettings } from '../aws/client-settings.js';
+import { awsClientSettings, defaultAwsTimeouts } from '../aws/client-settings.js';
+import { SqsTaskEventQueue } from '../aws/task-event-queue.js';
+import { TaskPoller } from '../controller/task-poller.js';
+import { TaskTracker } from '../controller/task-tracker.js';
 import { defaultEcsRateLimits, EcsRateLimiter, type EcsRateLimits } from '../aws/ecs-rate-limiter.js';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
@@ -56,6 +59,12 @@ options (environment variable in brackets):
   --ecs-read-rate N, --ecs-read-burst N
                            ListTasks and DescribeTasks calls a second, and at once (default 20 and
                            100) [ECSS_ECS_READ_RATE, ECSS_ECS_READ_BURST]
+  --task-events-queue Q    SQS queue (name or URL) of ECS Task State Change events from EventBridge:
+                           how launched tasks ended, as it happens (docs/task-events-queue.md)
+                           [ECSS_TASK_EVENTS_QUEUE]
+  --task-poll-seconds N    without that queue, ask ECS (DescribeTasks) every N seconds how launched
+                           tasks are doing (default 15); with it, every 300 s to resynchronise
+                           [ECSS_TASK_POLL_SECONDS]
 
 AWS: credentials and region through the SDK's default chain (IRSA and EKS Pod Identity work as they
 are); AWS_ENDPOINT_URL points the clients elsewhere (moto, for local development).
@@ -77,6 +86,8 @@ export interface ControllerSettings {
   logLevel: string;
   routineStatusSeconds: number;
   ecsRateLimits: EcsRateLimits;
+  taskEventsQueue?: string;
+  taskPollSeconds: number;
 }
 
 function positiveInt(name: string, text: string): number | { error: string } {
@@ -145,6 +156,8 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
         'ecs-modify-burst': { type: 'string' },
         'ecs-read-rate': { type: 'string' },
         'ecs-read-burst': { type: 'string' },
+        'task-events-queue': { type: 'string' },
+        'task-poll-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -163,6 +176,8 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
   if (typeof routine !== 'number') return routine;
   const limits = ecsRateLimits(values, env);
   if ('error' in limits) return limits;
+  const poll = positiveInt('--task-poll-seconds', values['task-poll-seconds'] ?? env.ECSS_TASK_POLL_SECONDS ?? '15');
+  if (typeof poll !== 'number') return poll;
   const shimArgs = [
     ...(values['shim-address'] ? ['--address', values['shim-address']] : []),
     ...(values['shim-port'] ? ['--port', values['shim-port']] : []),
@@ -186,7 +201,10 @@ export function controllerSettings(argv: string[], env: NodeJS.ProcessEnv): Sett
     logLevel: values['log-level'] ?? env.ECSS_LOG_LEVEL ?? 'info',
     routineStatusSeconds: routine,
     ecsRateLimits: limits,
+    taskPollSeconds: poll,
   };
+  const eventsQueue = values['task-events-queue'] ?? env.ECSS_TASK_EVENTS_QUEUE;
+  if (eventsQueue) settings.taskEventsQueue = eventsQueue;
   const kubeconfig = values.kubeconfig ?? env.ECSS_KUBECONFIG;
   if (kubeconfig) settings.kubeconfig = kubeconfig;
   const watch = values['watch-namespace'] ?? env.ECSS_WATCH_NAMESPACE;
@@ -207,6 +225,50 @@ function failpoints(logger: winston.Logger): { afterRunTask?: () => void } {
   logger.warn('failpoint set: this process exits after its first RunTask', { failpoint });
   return { afterRunTask: () => process.exit(137) };
 }
+
+/**
+ * What follows launched tasks to their end while this replica leads: the task events reader, when a
+ * queue is set, and the DescribeTasks poller (every --task-poll-seconds without the queue, or while the
+ * queue cannot be read; every 300 s beside it, to resynchronise).
+ */
+function taskFollowers(options: {
+  settings: ControllerSettings;
+  tracker: TaskTracker;
+  ecs: EcsTaskClient;
+  timers: typeof systemTimers;
+  logger: winston.Logger;
+  metrics: ControllerMetrics;
+  news: (key: string) => void;
+}): { start(): void; stop(): Promise<void> }[] {
+  const { settings, tracker, logger, metrics, news } = options;
+  const queue =
+    settings.taskEventsQueue === undefined
+      ? undefined
+      : new SqsTaskEventQueue({
+          // A receive waits up to 20 s for messages: its deadline must be longer than that.
+          sqs: new SQSClient(awsClientSettings({ ...defaultAwsTimeouts, requestTimeout: 30_000 })),
+          queue: settings.taskEventsQueue,
+          logger,
+          onState: (state) => {
+            const seen = tracker.observe(state);
+            if (seen.key !== undefined) news(seen.key);
+            return seen.outcome;
+          },
+          onOutcome: (outcome) => metrics.taskEvents.inc({ outcome }),
+        });
+  const poller = new TaskPoller({
+    tracker,
+    ecs: options.ecs,
+    timers: options.timers,
+    logger,
+    intervalMs: () => (queue?.healthy === true ? resyncPollSeconds : settings.taskPollSeconds) * 1000,
+    onNews: news,
+  });
+  return queue === undefined ? [poller] : [queue, poller];
+}
+
+// With a task events queue, the poller only resynchronises: what a lost event left unknown.
+const resyncPollSeconds = 300;
 
 async function runController(settings: ControllerSettings): Promise<number> {
   const logger = processLogger(settings.logLevel, 'controller');
@@ -255,14 +317,19 @@ async function runController(settings: ControllerSettings): Promise<number> {
     },
   });
   const armed = new ArmedFirings({ clock, timers, leadership: elector, stillWanted: stillWantedIn(informer) });
-  const syncer = new JobSyncer({
-    ecs: new EcsTaskClient(new ECSClient(awsClientSettings()), {
-      limiter: new EcsRateLimiter({
-        limits: settings.ecsRateLimits,
-        onWait: (category, ms) => metrics.ecsRateLimitWait.observe({ category }, ms / 1000),
-      }),
-      onAttempt: (operation, outcome) => metrics.ecsRequests.inc({ operation, outcome }),
+  const ecs = new EcsTaskClient(new ECSClient(awsClientSettings()), {
+    limiter: new EcsRateLimiter({
+      limits: settings.ecsRateLimits,
+      onWait: (category, ms) => metrics.ecsRateLimitWait.observe({ category }, ms / 1000),
     }),
+    onAttempt: (operation, outcome) => metrics.ecsRequests.inc({ operation, outcome }),
+  });
+  const tracker = new TaskTracker();
+  const news = (key: string) => late.controller?.handlers.changed(key);
+  const followers = taskFollowers({ settings, tracker, ecs, timers, logger, metrics, news });
+  const syncer = new JobSyncer({
+    ecs,
+    tracker,
     queues: new SqsQueueDepth(new SQSClient(awsClientSettings())),
     statusWriter,
     events,
@@ -287,6 +354,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
     metrics,
     workers: settings.workers,
     armed,
+    followers,
   });
   late.controller = controller;
 

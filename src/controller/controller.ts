@@ -38,6 +38,8 @@ export interface ControllerOptions {
   workers?: number;
   /** Firings armed ahead of their time, called off when this replica stops firing. */
   armed?: ArmedFirings;
+  /** What runs only while this replica leads beside the workers: the task events reader, the task poller. */
+  followers?: { start(): void; stop(): Promise<void> }[];
 }
 
 /**
@@ -70,7 +72,7 @@ export class Controller {
     deleted: (key: string, uid: string | undefined) => {
       this.queue?.cancel(key);
       if (uid !== undefined) {
-        this.options.syncer.forget(uid);
+        this.options.syncer.forget(uid, key);
         this.options.statusWriter.forget(uid);
         this.options.events.forget?.(uid);
       }
@@ -90,6 +92,7 @@ export class Controller {
     for (const key of keys) queue.add(key);
     this.workers = Array.from({ length: workers }, () => this.work(queue));
     this.scheduleResync(queue);
+    for (const follower of this.options.followers ?? []) follower.start();
   }
 
   private scheduleResync(queue: WorkQueue): void {
@@ -113,7 +116,7 @@ export class Controller {
     this.options.armed?.cancelAll();
     this.awaitingFirstReconcile = new Set();
     queue.shutDown();
-    await Promise.all(this.workers);
+    await Promise.all([...this.workers, ...(this.options.followers ?? []).map((f) => f.stop())]);
     this.workers = [];
     if (options.flushStatus === true) {
       await this.options.statusWriter.flushAll().catch((error: unknown) =>

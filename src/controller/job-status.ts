@@ -48,12 +48,22 @@ export function lastRunCondition(
 // Reasons an earlier release put on Ready=False for a failed firing; read only to word the next Event.
 const formerReadyFailures = new Set(['LaunchFailed', 'FiringSuperseded', 'QueueNotFound', 'MissedSchedule']);
 
-/** Whether the job's last firing failed (LastRunSucceeded=False, or Ready=False as older releases said it). */
+/**
+ * Whether the job's last firing failed to launch (LastRunSucceeded=False for a reason other than a task
+ * that failed, or Ready=False as older releases said it).
+ */
 export function lastFiringFailed(job: ScheduledEcsJob): boolean {
   const conditions = job.status?.conditions;
-  if (findCondition(conditions, 'LastRunSucceeded')?.status === 'False') return true;
+  const lastRun = findCondition(conditions, 'LastRunSucceeded');
+  if (lastRun?.status === 'False' && lastRun.reason !== 'TaskFailed') return true;
   const ready = findCondition(conditions, 'Ready');
   return ready?.status === 'False' && formerReadyFailures.has(ready.reason);
+}
+
+/** Whether LastRunSucceeded tells how a run's tasks ended (TasksSucceeded, TaskFailed): a launch leaves it be. */
+export function tellsOfFinishedRun(status: ScheduledEcsJobStatus): boolean {
+  const reason = findCondition(status.conditions, 'LastRunSucceeded')?.reason;
+  return reason === 'TasksSucceeded' || reason === 'TaskFailed';
 }
 
 /** LastRunSucceeded=True's message; status.lastRun and lastRunTasks say when and what. */

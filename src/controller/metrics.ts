@@ -49,6 +49,34 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
+  readonly runs = new Counter({
+    name: 'ecs_scheduler_runs_total',
+    help: 'Runs finished, by result: Succeeded (every essential container of every task exited 0) or Failed (a task failed, or the launch did).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly lastSuccess = new Gauge({
+    name: 'ecs_scheduler_last_success_timestamp_seconds',
+    help: 'When a run of the job last succeeded (its last task stopped): status.lastSuccessfulTime, exported by the leader once it reconciled the job.',
+    labelNames: ['namespace', 'name'] as const,
+    registers: [this.registry],
+  });
+
+  readonly taskDuration = new Histogram({
+    name: 'ecs_scheduler_task_duration_seconds',
+    help: 'Time from a task starting to its stopping, for the tasks the controller launched.',
+    buckets: [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 12 * 3600],
+    registers: [this.registry],
+  });
+
+  readonly taskEvents = new Counter({
+    name: 'ecs_scheduler_task_events_total',
+    help: 'Messages read from the task events queue, by what became of them: applied, duplicate (an older or repeated state), unfollowed (a task the controller does not follow now), invalid.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly fireLateness = new Histogram({
     name: 'ecs_scheduler_fire_lateness_seconds',
     help: 'Time from a firing nominal time to its first RunTask call.',

@@ -3,8 +3,10 @@ import type { QueueDepth } from '../aws/queue-depth.js';
 import { desiredTaskCount } from './desired-count.js';
 import type { FiringRunner } from './firing-runner.js';
 import { runNowTasksOf } from './inherited-firing.js';
-import { lastRunCondition, launchedMessage, whyNothing } from './job-status.js';
+import { lastRunCondition, launchedMessage, tellsOfFinishedRun, whyNothing } from './job-status.js';
 import { planLaunch } from './launch-plan.js';
+import { launchedRun } from './run-history.js';
+import type { RunOutcomes } from './run-outcomes.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { JobEvent, JobStatusWriter } from './ports.js';
 import type { SyncDecision } from './sync-job.js';
@@ -16,6 +18,8 @@ import { triggerMessages } from './trigger-messages.js';
 
 export interface RunNowOptions {
   firings: FiringRunner;
+  /** Records the request's run in status.runs and follows its tasks. */
+  outcomes: Pick<RunOutcomes, 'launched'>;
   queues: QueueDepth;
   statusWriter: JobStatusWriter;
   metrics: ControllerMetrics;
@@ -57,8 +61,9 @@ export class RunNowRunner {
       await this.options.statusWriter.writeStatus(job, status);
       return { requeueAt: now };
     };
-    const failed = (reason: string, message: string): Promise<SyncDecision> => {
+    const failed = (reason: string, message: string, tasks: { taskArn: string }[] = []): Promise<SyncDecision> => {
       this.options.metrics.fires.inc({ outcome: reason });
+      this.options.outcomes.launched(job, status, launchedRun({ scheduleTime: now, runNow: value, now, tasks, failure: { reason, message } }));
       this.options.event(job, { type: 'Warning', reason, message });
       status.lastFailureTime = now.toISOString();
       status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
@@ -91,9 +96,10 @@ export class RunNowRunner {
       status.lastRun = now.toISOString();
       status.lastRunTasks = outcome.tasks.slice(0, maxRecordedTasks);
     }
-    if (outcome.failure !== undefined) return failed('LaunchFailed', `${asked}: ${outcome.failure}`);
+    if (outcome.failure !== undefined) return failed('LaunchFailed', `${asked}: ${outcome.failure}`, outcome.tasks);
     const message = `Launched ${outcome.tasks.length} task(s) for ${asked}.`;
-    status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
+    this.options.outcomes.launched(job, status, launchedRun({ scheduleTime: now, runNow: value, now, tasks: outcome.tasks }));
+    if (!tellsOfFinishedRun(status)) status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
     this.options.event(job, { type: 'Normal', reason: 'RunNow', message });
     return recorded();
   }}

@@ -56,7 +56,8 @@ export const defaultRoutineDelayMs = 30_000;
 
 /**
  * True when `wanted` differs from `written` only by successful firings' bookkeeping: lastScheduleTime,
- * nextRun, and lastRun and lastRunTasks of a job that has run before, with the conditions unchanged but for
+ * nextRun, lastRun and lastRunTasks of a job that has run before, status.runs but for its failed runs, and
+ * lastSuccessfulTime once set, with the conditions unchanged but for
  * their wording ("Next run at ..."). A condition that changes status, reason or generation, a first run,
  * a resolved schedule, anything else, is a change of state, written within the flush delay.
  */
@@ -68,6 +69,9 @@ export function isRoutine(written: ScheduledEcsJobStatus, wanted: ScheduledEcsJo
     nextRun: undefined,
     lastRun: undefined,
     lastRunTasks: undefined,
+    // A run launched, its tasks' progress, a success: bookkeeping. A failed run, or the first success, is news.
+    runs: status.runs?.filter((run) => run.result === 'Failed'),
+    lastSuccessfulTime: status.lastSuccessfulTime !== undefined,
     conditions: status.conditions?.map((c) => [c.type, c.status, c.reason, c.observedGeneration]),
   });
   return sameJson(essence(written), essence(wanted));

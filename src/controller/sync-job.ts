@@ -24,10 +24,13 @@ import { clientTokenLifetimeSeconds } from '../aws/launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
-import { lastFiringFailed, lastRunCondition, launchedMessage, nextMessage, nothingMessage, ready, setNextRun } from './job-status.js';
+import { lastFiringFailed, lastRunCondition, launchedMessage, nextMessage, nothingMessage, ready, setNextRun, tellsOfFinishedRun } from './job-status.js';
 import { sameStatus } from './same-status.js';
 import { decideSync } from './sync-decision.js';
 import { RunNowRunner } from './run-now.js';
+import { launchedRun } from './run-history.js';
+import { RunOutcomes } from './run-outcomes.js';
+import { TaskTracker } from './task-tracker.js';
 import { triggerMessages } from './trigger-messages.js';
 
 // spec.retry's defaults.
@@ -63,6 +66,8 @@ export interface JobSyncerOptions {
   armLeadMs?: number;
   /** Called with a job's key when an armed firing is over, so the queue picks the job up again. */
   onArmedDone?: (key: string) => void;
+  /** What ECS reports of the launched tasks (events, polls); the sync folds it into status.runs. */
+  tracker?: TaskTracker;
 }
 
 /**
@@ -87,6 +92,9 @@ export class JobSyncer {
   private readonly pending = new Map<string, PendingFiring>();
 
   private readonly runNow: RunNowRunner;
+  private readonly outcomes: RunOutcomes;
+  /** The tasks followed to their end: the task events reader and the poller report to it. */
+  readonly tracker: TaskTracker;
 
   // Firings due before this instant may have been started by another process (a predecessor that died,
   // or this one before it lost its lease): their tasks are looked for by tag before anything launches.
@@ -95,7 +103,17 @@ export class JobSyncer {
 
   constructor(private readonly options: JobSyncerOptions) {
     this.firings = new FiringRunner(options);
+    this.tracker = options.tracker ?? new TaskTracker();
+    this.outcomes = new RunOutcomes({
+      tracker: this.tracker,
+      ecs: options.ecs,
+      metrics: options.metrics,
+      logger: options.logger,
+      defaultCluster: options.defaultCluster,
+      event: (job, event) => this.event(job, event),
+    });
     this.runNow = new RunNowRunner({
+      outcomes: this.outcomes,
       firings: this.firings,
       queues: options.queues,
       statusWriter: options.statusWriter,
@@ -111,8 +129,9 @@ export class JobSyncer {
     this.armLeadMs = options.armLeadMs ?? 500;
   }
 
-  /** Forgets what the syncer remembers of a deleted job. */
-  forget(uid: string): void {
+  /** Forgets what the syncer remembers of a deleted job (`key`: its namespace/name). */
+  forget(uid: string, key?: string): void {
+    this.outcomes.forget(uid, key);
     this.quietlyHandled.delete(uid);
     this.armedNothing.delete(uid);
     this.pending.delete(uid);
@@ -127,9 +146,11 @@ export class JobSyncer {
     this.leadingSince = now;
     this.pending.clear();
     this.armedNothing.clear();
+    this.tracker.clear();
   }
 
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
+    job = await this.foldOutcomes(job, now);
     const { uid } = job.metadata;
     const quietly = this.quietlyHandled.get(uid)?.time;
     const runNow = pendingRunNow(job, this.runNow.handledValue(uid));
@@ -175,13 +196,28 @@ export class JobSyncer {
         status.lastScheduleTime = step.due.toISOString();
         status.lastFailureTime = now.toISOString();
         status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(step.next));
-        status.conditions = lastRunCondition(status, now, job, 'False', 'MissedSchedule', `The firing at ${step.due.toISOString()} was skipped: ${late}s late, past startingDeadlineSeconds.`);
+        const missed = `The firing at ${step.due.toISOString()} was skipped: ${late}s late, past startingDeadlineSeconds.`;
+        status.conditions = lastRunCondition(status, now, job, 'False', 'MissedSchedule', missed);
+        this.outcomes.launched(job, status, launchedRun({ scheduleTime: step.due, now, tasks: [], failure: { reason: 'MissedSchedule', message: missed } }));
         await this.writeIfChanged(job, status);
         return this.wakeFor(job, step.next);
       }
       case 'fire':
         return this.fire(job, status, step.due, step.next, now, step.inherited);
     }
+  }
+
+  /**
+   * The job with what ECS reported of its running tasks in its status (status.runs), recorded: first in
+   * every sync, so the rest of the sync plans from the latest (docs/task-outcomes.md).
+   */
+  private async foldOutcomes(job: ScheduledEcsJob, now: Date): Promise<ScheduledEcsJob> {
+    if (job.status?.runs === undefined) return job;
+    // A shallow copy is enough: the fold replaces the fields it changes, never edits them in place.
+    const status = { ...job.status };
+    if (!(await this.outcomes.fold(job, status, now))) return job;
+    await this.options.statusWriter.writeStatus(job, status);
+    return { ...job, status };
   }
 
   private async fire(
@@ -368,23 +404,27 @@ export class JobSyncer {
       status.lastRunTasks = outcome.tasks.slice(0, maxRecordedTasks);
     }
     status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
-    if (outcome.failure === undefined) {
+    const reason = outcome.superseded === true ? 'FiringSuperseded' : 'LaunchFailed';
+    const failure = outcome.failure === undefined ? undefined : { reason, message: outcome.superseded === true ? `The firing at ${due.toISOString()}: ${outcome.failure}` : outcome.failure };
+    const run = launchedRun({ scheduleTime: due, now, tasks: outcome.tasks, ...(pending.retry && { retries: pending.retry.attempt }), ...(failure && { failure }) });
+    const heard = this.outcomes.launched(job, status, run);
+    if (failure === undefined) {
       const message = `Launched ${outcome.tasks.length} task(s) for the firing at ${due.toISOString()}.`;
       // A message that names no time, as nextMessage: one that changed with every firing would change the
-      // condition, and so the status, at every firing.
-      status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
+      // condition, and so the status, at every firing. A run that failed or succeeded since keeps its word
+      // until the next one finishes (run-outcomes.ts).
+      if (!tellsOfFinishedRun(status)) status.conditions = lastRunCondition(status, now, job, 'True', 'TasksLaunched', launchedMessage);
       if (newsworthy) this.event(job, { type: 'Normal', reason: 'TasksLaunched', message });
       else this.options.logger.debug(message, { namespace: job.metadata.namespace, name: job.metadata.name, reason: 'TasksLaunched' });
     } else {
-      const reason = outcome.superseded === true ? 'FiringSuperseded' : 'LaunchFailed';
-      const message = outcome.superseded === true ? `The firing at ${due.toISOString()}: ${outcome.failure}` : outcome.failure;
       status.lastFailureTime = now.toISOString();
-      status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
-      this.event(job, { type: 'Warning', reason, message });
+      status.conditions = lastRunCondition(status, now, job, 'False', failure.reason, failure.message);
+      this.event(job, { type: 'Warning', reason: failure.reason, message: failure.message });
     }
     this.quietlyHandled.delete(job.metadata.uid);
     await this.options.statusWriter.writeStatus(job, status);
-    return this.wakeFor(job, next);
+    // Something was heard of the tasks already (an event overtook this record): folded at once.
+    return heard ? { requeueAt: now } : this.wakeFor(job, next);
   }
 
   /**
@@ -529,6 +569,7 @@ export class JobSyncer {
     status.lastFailureTime = now.toISOString();
     status.conditions = ready(status, now, job, 'True', 'Scheduled', nextMessage(next));
     status.conditions = lastRunCondition(status, now, job, 'False', reason, message);
+    this.outcomes.launched(job, status, launchedRun({ scheduleTime: due, now, tasks: [], failure: { reason, message } }));
     await this.options.statusWriter.writeStatus(job, status);
     return this.wakeFor(job, next);
   }

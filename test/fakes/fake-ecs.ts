@@ -1,6 +1,7 @@
 import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { RateLimitDeadlineError } from '../../src/aws/ecs-rate-limiter.js';
 import type { EcsTasks, LaunchFailure, RunTaskOptions, RunTaskResult, TaggedTask } from '../../src/aws/ecs-tasks.js';
+import type { ContainerState, TaskState } from '../../src/aws/task-state.js';
 
 export interface FakeTask {
   taskArn: string;
@@ -8,6 +9,8 @@ export interface FakeTask {
   startedBy: string;
   desiredStatus: 'RUNNING' | 'STOPPED';
   tags: Record<string, string>;
+  /** Set once the task stopped (stop()): what DescribeTasks reports of it. */
+  stoppedState?: TaskState;
 }
 
 /**
@@ -27,6 +30,10 @@ export class FakeEcs implements EcsTasks {
   rateLimitedUntil?: Date;
   /** How many tasks of each RunTask call fail to place, with this reason. */
   placementFailure?: { perCall: number; reason: string };
+  /** Essential containers by task definition; a definition not here has one essential container, "app". */
+  readonly essentials = new Map<string, Set<string>>();
+  /** Task definitions described (DescribeTaskDefinition calls). */
+  readonly describedDefinitions: string[] = [];
   private readonly byToken = new Map<string, { count: number; result: RunTaskResult }>();
   private next = 1;
 
@@ -47,6 +54,41 @@ export class FakeEcs implements EcsTasks {
     return this.tasks
       .filter((t) => options.taskArns.includes(t.taskArn))
       .map((t) => ({ taskArn: t.taskArn, containerInstanceArn: `${t.taskArn}-host`, tags: t.tags }));
+  }
+
+  async describeTaskStates(options: { cluster: string; taskArns: string[] }): Promise<{ states: TaskState[]; missing: string[] }> {
+    this.reads.push('DescribeTasks');
+    const states: TaskState[] = [];
+    const missing: string[] = [];
+    for (const arn of options.taskArns) {
+      const task = this.tasks.find((t) => t.taskArn === arn && t.cluster === options.cluster);
+      if (task === undefined) missing.push(arn);
+      else states.push(task.stoppedState ?? { taskArn: arn, lastStatus: 'RUNNING', startedBy: task.startedBy, containers: [{ name: 'app' }] });
+    }
+    return { states, missing };
+  }
+
+  async essentialContainers(taskDefinitionArn: string): Promise<Set<string>> {
+    this.describedDefinitions.push(taskDefinitionArn);
+    return this.essentials.get(taskDefinitionArn) ?? new Set(['app']);
+  }
+
+  /** Stops a task as ECS would once its containers exited: desired and last status STOPPED. */
+  stop(taskArn: string, how: { containers?: ContainerState[]; stopCode?: string; stoppedReason?: string; stoppedAt?: Date } = {}): TaskState {
+    const task = this.tasks.find((t) => t.taskArn === taskArn);
+    if (task === undefined) throw new Error(`no task ${taskArn}`);
+    task.desiredStatus = 'STOPPED';
+    task.stoppedState = {
+      taskArn,
+      lastStatus: 'STOPPED',
+      startedBy: task.startedBy,
+      taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app:1',
+      stopCode: how.stopCode ?? 'EssentialContainerExited',
+      stoppedReason: how.stoppedReason ?? 'Essential container in task exited',
+      ...(how.stoppedAt !== undefined && { stoppedAt: how.stoppedAt.toISOString() }),
+      containers: how.containers ?? [{ name: 'app', exitCode: 0 }],
+    };
+    return task.stoppedState;
   }
 
   async runTask(input: RunTaskCommandInput, options: RunTaskOptions = {}): Promise<RunTaskResult> {

@@ -33,6 +33,14 @@ export class Jobs {
     );
   }
 
+  /** Sets one annotation, as `kubectl annotate --overwrite` does. */
+  async annotate(name: string, key: string, value: string): Promise<void> {
+    await this.api.patchNamespacedCustomObject(
+      { group, version, plural, namespace: this.namespace, name, body: { metadata: { annotations: { [key]: value } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
   async delete(name: string): Promise<void> {
     await this.api.deleteNamespacedCustomObject({ group, version, plural, namespace: this.namespace, name });
   }

@@ -17,3 +17,10 @@ export async function waitFor(what: string, condition: () => Promise<boolean>, o
     await delay(intervalMs);
   }
 }
+
+/** Polls `read` until it gives a value (not undefined), and returns it; throws after the timeout. */
+export async function waitForValue<T>(what: string, read: () => Promise<T | undefined>, options: WaitForOptions = {}): Promise<T> {
+  let value: T | undefined;
+  await waitFor(what, async () => (value = await read()) !== undefined, options);
+  return value as T;
+}

@@ -1,0 +1,165 @@
+import { maxRecordedTasks, maxRunsKept, type RunRecord, type ScheduledEcsJobSpec, type TaskRecord } from '../api/index.js';
+import type { TaskState } from '../aws/task-state.js';
+
+// status.runs: the recent firings and how they ended, newest first, bounded like CronJob's history
+// limits. Pure: the states of tasks come in, the runs go out.
+
+const defaultSuccessfulLimit = 3;
+const defaultFailedLimit = 1;
+
+/** How many finished runs of each result the job keeps. */
+export interface HistoryLimits {
+  succeeded: number;
+  failed: number;
+}
+
+/** The job's history limits, defaults applied. */
+export function historyLimits(spec: Pick<ScheduledEcsJobSpec, 'successfulRunsHistoryLimit' | 'failedRunsHistoryLimit'>): HistoryLimits {
+  return {
+    succeeded: spec.successfulRunsHistoryLimit ?? defaultSuccessfulLimit,
+    failed: spec.failedRunsHistoryLimit ?? defaultFailedLimit,
+  };
+}
+
+/**
+ * The runs newest first (by scheduleTime), cut to the limits: the newest `succeeded` successful ones, the
+ * newest `failed` failed ones, and the newest maxRunsKept still running (an older one is no longer
+ * followed: a job whose tasks never stop, under concurrencyPolicy Allow, would grow its status forever).
+ */
+export function trimRuns(runs: RunRecord[], limits: HistoryLimits): RunRecord[] {
+  const kept = { Running: maxRunsKept, Succeeded: limits.succeeded, Failed: limits.failed };
+  const counts = { Running: 0, Succeeded: 0, Failed: 0 };
+  return [...runs]
+    .sort((a, b) => Date.parse(b.scheduleTime) - Date.parse(a.scheduleTime))
+    .filter((run) => ++counts[run.result] <= kept[run.result]);
+}
+
+/** The runs with `run` in place of the one of the same firing (scheduleTime and trigger), or added. */
+export function withRun(runs: RunRecord[] | undefined, run: RunRecord, limits: HistoryLimits): RunRecord[] {
+  const others = (runs ?? []).filter((r) => !sameFiring(r, run));
+  return trimRuns([run, ...others], limits);
+}
+
+function sameFiring(a: RunRecord, b: RunRecord): boolean {
+  return a.scheduleTime === b.scheduleTime && a.trigger === b.trigger && a.runNow === b.runNow;
+}
+
+/** The record of a task as status keeps it. */
+export function taskRecordOf(state: TaskState): TaskRecord {
+  const clip = (text: string) => (text.length > 1024 ? `${text.slice(0, 1021)}...` : text);
+  return {
+    taskArn: state.taskArn,
+    lastStatus: state.lastStatus,
+    ...(state.stopCode !== undefined && { stopCode: state.stopCode }),
+    ...(state.stoppedReason !== undefined && { stoppedReason: clip(state.stoppedReason) }),
+    ...(state.startedAt !== undefined && { startedAt: state.startedAt }),
+    ...(state.stoppedAt !== undefined && { stoppedAt: state.stoppedAt }),
+    ...(state.containers.length > 0 && {
+      containers: state.containers.slice(0, 10).map((c) => ({
+        name: c.name,
+        ...(c.exitCode !== undefined && { exitCode: c.exitCode }),
+        ...(c.reason !== undefined && { reason: clip(c.reason) }),
+      })),
+    }),
+  };
+}
+
+/** A run just launched: Running with its tasks, or Failed at once when none launched. */
+export function launchedRun(options: {
+  scheduleTime: Date;
+  runNow?: string;
+  retries?: number;
+  now: Date;
+  tasks: { taskArn: string }[];
+  failure?: { reason: string; message: string };
+}): RunRecord {
+  const { tasks, failure, now } = options;
+  const failed = tasks.length === 0 && failure !== undefined;
+  return {
+    scheduleTime: options.scheduleTime.toISOString(),
+    trigger: options.runNow === undefined ? 'Schedule' : 'RunNow',
+    ...(options.runNow !== undefined && { runNow: options.runNow }),
+    ...(options.retries !== undefined && options.retries > 0 && { retries: options.retries }),
+    result: failed ? 'Failed' : 'Running',
+    ...(failure !== undefined && { reason: failure.reason, message: failure.message.slice(0, 4096) }),
+    startTime: now.toISOString(),
+    ...(failed && { completionTime: now.toISOString() }),
+    tasks: tasks.slice(0, maxRecordedTasks).map((t) => ({ taskArn: t.taskArn, lastStatus: 'PROVISIONING' })),
+  };
+}
+
+/** Whether a recorded task has stopped. */
+export function taskStopped(task: TaskRecord): boolean {
+  return task.lastStatus === 'STOPPED';
+}
+
+export interface AppliedStates {
+  runs: RunRecord[];
+  /** Runs that finished with these states, as now recorded. */
+  finished: RunRecord[];
+  /** Tasks that stopped with these states. */
+  stopped: TaskState[];
+  changed: boolean;
+}
+
+/**
+ * The runs with the newest known state of each task of a running run applied; a run whose tasks have
+ * all stopped is finished: Failed if its launch was incomplete (it has a reason already) or a task
+ * failed (`failure` says why), else Succeeded. States older than what is recorded are ignored: a
+ * stopped task stays stopped.
+ */
+export function applyTaskStates(options: {
+  runs: RunRecord[];
+  stateOf: (taskArn: string) => TaskState | undefined;
+  /** Why a stopped task failed, or undefined if it succeeded. */
+  failure: (state: TaskState) => string | undefined;
+  now: Date;
+  limits: HistoryLimits;
+}): AppliedStates {
+  const finished: RunRecord[] = [];
+  const stopped: TaskState[] = [];
+  let changed = false;
+  const runs = options.runs.map((run) => {
+    if (run.result !== 'Running') return run;
+    let runChanged = false;
+    let firstFailure: string | undefined;
+    const tasks = run.tasks.map((task) => {
+      const state = options.stateOf(task.taskArn);
+      if (state === undefined || taskStopped(task) || state.lastStatus === task.lastStatus) return task;
+      runChanged = true;
+      if (state.lastStatus === 'STOPPED') {
+        stopped.push(state);
+        firstFailure ??= options.failure(state);
+      }
+      return taskRecordOf(state);
+    });
+    if (!runChanged) return run;
+    changed = true;
+    const updated: RunRecord = { ...run, tasks };
+    if (tasks.every(taskStopped)) {
+      const times = tasks.map((t) => (t.stoppedAt === undefined ? NaN : Date.parse(t.stoppedAt))).filter((t) => !Number.isNaN(t));
+      updated.completionTime = new Date(times.length > 0 ? Math.max(...times) : options.now.getTime()).toISOString();
+      const taskFailed = firstFailure ?? earlierFailure(run);
+      if (run.reason !== undefined || taskFailed !== undefined) {
+        updated.result = 'Failed';
+        if (run.reason === undefined) {
+          updated.reason = 'TaskFailed';
+          updated.message = (taskFailed as string).slice(0, 4096);
+        }
+      } else {
+        updated.result = 'Succeeded';
+      }
+      finished.push(updated);
+    } else if (firstFailure !== undefined && run.message === undefined) {
+      // A task failed while others run on: said at once, the run's result waits for the rest.
+      updated.message = firstFailure.slice(0, 4096);
+    }
+    return updated;
+  });
+  return { runs: changed ? trimRuns(runs, options.limits) : options.runs, finished, stopped, changed };
+}
+
+/** A task failure recorded in a run's message before its last task stopped. */
+function earlierFailure(run: RunRecord): string | undefined {
+  return run.reason === undefined && run.message !== undefined ? run.message : undefined;
+}

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import winston from 'winston';
+import { TaskPoller } from '../../src/controller/task-poller.js';
+import type { ScheduledEcsJob } from '../../src/api/index.js';
+import { FakeClock } from '../fakes/fake-clock.js';
+import { firstFiring, job, justAfterFirstFiring, secondFiring, syncerWithFakes, withStatus } from './builders.js';
+
+// A firing's run from launch to its end, through the sync: ECS reports how the tasks stopped (here by
+// the poller over the fake ECS, as DescribeTasks would), and the next sync records it.
+
+const afterTheTasks = new Date(firstFiring.getTime() + 90_000);
+
+async function firedJob(spec: Parameters<typeof job>[0] = {}) {
+  const fakes = syncerWithFakes();
+  const keys: string[] = [];
+  const poller = new TaskPoller({
+    tracker: fakes.syncer.tracker,
+    ecs: fakes.ecs,
+    timers: new FakeClock(firstFiring),
+    logger: winston.createLogger({ silent: true }),
+    intervalMs: () => 15_000,
+    onNews: (key) => keys.push(key),
+  });
+  await fakes.syncer.sync(job(spec), justAfterFirstFiring);
+  const fired = withStatus(job(spec), fakes.statusWriter.last());
+  return { ...fakes, poller, keys, fired, tasks: fakes.ecs.launched().map((t) => t.taskArn) };
+}
+
+const condition = (job: ScheduledEcsJob | undefined, type: string) => job?.status?.conditions?.find((c) => c.type === type);
+
+describe('run outcomes: how each run ended', () => {
+  it('a launch records a Running run with its tasks, followed at ECS', async () => {
+    const { statusWriter, syncer, tasks } = await firedJob({ taskCount: 2 });
+    expect(statusWriter.last()?.runs).to.deep.equal([
+      {
+        scheduleTime: firstFiring.toISOString(),
+        trigger: 'Schedule',
+        result: 'Running',
+        startTime: justAfterFirstFiring.toISOString(),
+        tasks: tasks.map((taskArn) => ({ taskArn, lastStatus: 'PROVISIONING' })),
+      },
+    ]);
+    expect(syncer.tracker.size).to.equal(2);
+  });
+
+  it('every task exits 0: Succeeded, lastSuccessfulTime, LastRunSucceeded=True, runs_total, no Event for a routine success', async () => {
+    const { syncer, ecs, statusWriter, events, metrics, poller, keys, fired, tasks } = await firedJob({ taskCount: 2 });
+    const stoppedAt = new Date(firstFiring.getTime() + 60_000);
+    for (const task of tasks) ecs.stop(task, { stoppedAt });
+    expect(await poller.pollOnce()).to.equal(2);
+    expect(keys).to.deep.equal(['default/sleeper-task', 'default/sleeper-task']);
+    events.events.length = 0;
+    await syncer.sync(fired, afterTheTasks);
+    const status = statusWriter.last();
+    expect(status?.runs?.[0]).to.include({ result: 'Succeeded', completionTime: stoppedAt.toISOString() });
+    expect(status?.runs?.[0]?.tasks.map((t) => t.containers)).to.deep.equal([[{ name: 'app', exitCode: 0 }], [{ name: 'app', exitCode: 0 }]]);
+    expect(status?.lastSuccessfulTime).to.equal(stoppedAt.toISOString());
+    expect(condition(withStatus(fired, status), 'LastRunSucceeded')).to.include({ status: 'True', reason: 'TasksSucceeded' });
+    expect(condition(withStatus(fired, status), 'Ready')).to.include({ status: 'True' });
+    expect(events.reasons()).to.deep.equal([]);
+    expect((await metrics.runs.get()).values).to.deep.include({ labels: { result: 'Succeeded' }, value: 1 });
+    expect(syncer.tracker.size, 'stopped tasks are no longer followed').to.equal(0);
+    expect(await poller.pollOnce(), 'nothing left to ask').to.equal(0);
+  });
+
+  it('an essential container exits 1: Failed, TaskFailed Event with the exit code, lastFailureTime, Ready stays True', async () => {
+    const { syncer, ecs, statusWriter, events, poller, fired, tasks } = await firedJob();
+    ecs.stop(tasks[0] as string, { containers: [{ name: 'app', exitCode: 1 }] });
+    await poller.pollOnce();
+    await syncer.sync(fired, afterTheTasks);
+    const after = withStatus(fired, statusWriter.last());
+    expect(after.status?.runs?.[0]).to.include({ result: 'Failed', reason: 'TaskFailed' });
+    expect(after.status?.lastFailureTime).to.equal(afterTheTasks.toISOString());
+    expect(condition(after, 'LastRunSucceeded')).to.include({ status: 'False', reason: 'TaskFailed' });
+    expect(condition(after, 'Ready')).to.include({ status: 'True' });
+    const failed = events.events.find((e) => e.reason === 'TaskFailed');
+    expect(failed?.type).to.equal('Warning');
+    expect(failed?.message).to.match(/container app exited 1/);
+  });
+
+  it('a non-essential container exiting non-zero does not fail the run (the task definition says which are essential)', async () => {
+    const { syncer, ecs, statusWriter, poller, fired, tasks } = await firedJob();
+    const definition = 'arn:aws:ecs:us-east-1:123456789012:task-definition/app:1';
+    ecs.essentials.set(definition, new Set(['app']));
+    ecs.stop(tasks[0] as string, { containers: [{ name: 'app', exitCode: 0 }, { name: 'log-router', exitCode: 137 }] });
+    await poller.pollOnce();
+    await syncer.sync(fired, afterTheTasks);
+    expect(statusWriter.last()?.runs?.[0]?.result).to.equal('Succeeded');
+    expect(ecs.describedDefinitions).to.deep.equal([definition]);
+  });
+
+  it('the next launch after a failed run leaves LastRunSucceeded=False until a run succeeds, then says so once', async () => {
+    const { syncer, ecs, statusWriter, events, poller, fired, tasks } = await firedJob();
+    ecs.stop(tasks[0] as string, { containers: [{ name: 'app', exitCode: 1 }] });
+    await poller.pollOnce();
+    await syncer.sync(fired, afterTheTasks);
+    const second = new Date(secondFiring.getTime() + 100);
+    await syncer.sync(withStatus(fired, statusWriter.last()), second);
+    let now = withStatus(fired, statusWriter.last());
+    expect(condition(now, 'LastRunSucceeded')).to.include({ status: 'False', reason: 'TaskFailed' });
+    expect(events.reasons().filter((r) => r === 'TasksLaunched'), 'no launch Event while only a task failed').to.have.length(1);
+    for (const task of ecs.launched().slice(1)) ecs.stop(task.taskArn);
+    await poller.pollOnce();
+    await syncer.sync(now, new Date(secondFiring.getTime() + 60_000));
+    now = withStatus(fired, statusWriter.last());
+    expect(condition(now, 'LastRunSucceeded')).to.include({ status: 'True', reason: 'TasksSucceeded' });
+    expect(events.reasons()).to.include('RunSucceeded');
+    expect(now.status?.runs?.map((r) => r.result)).to.deep.equal(['Succeeded', 'Failed']);
+  });
+
+  it('a task ECS no longer knows is taken as stopped and failed, said so', async () => {
+    const { syncer, ecs, statusWriter, poller, fired } = await firedJob();
+    ecs.tasks.length = 0;
+    await poller.pollOnce();
+    await syncer.sync(fired, afterTheTasks);
+    const run = statusWriter.last()?.runs?.[0];
+    expect(run?.result).to.equal('Failed');
+    expect(run?.tasks[0]?.stoppedReason).to.match(/MISSING/);
+  });
+
+  it('after a restart, the running runs in status are followed again', async () => {
+    const { statusWriter, fired } = await firedJob();
+    const restarted = syncerWithFakes();
+    await restarted.syncer.sync(withStatus(fired, statusWriter.last()), new Date(firstFiring.getTime() + 10_000));
+    expect(restarted.syncer.tracker.size).to.equal(1);
+  });
+});

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { startController, type ControllerProcess } from './controller-process.js';
+import { Jobs, tasksOfJob, type JobObject } from './controller-jobs.js';
+import { ensureCrd, ensureNamespace } from './crd.js';
+import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
+import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { waitFor, waitForValue } from './wait-for.js';
+
+// How runs end, through the controller process and the real apiserver: by polling DescribeTasks (our own
+// ECS endpoint, whose tasks exit with a code the test sets; and moto, whose tasks stop on StopTask), and
+// from ECS Task State Change events on a moto SQS queue, sent out of order and twice.
+
+const namespace = 'task-outcomes-it';
+const sample = JSON.parse(readFileSync(new URL('../aws/fixtures/task-state-change-stopped.json', import.meta.url), 'utf8')) as {
+  detail: Record<string, unknown>;
+};
+
+const lead = (controller: ControllerProcess) =>
+  waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
+
+/** The controller's /metrics text (its health port is chosen at start and logged). */
+async function metricsOf(controller: ControllerProcess): Promise<string> {
+  const port = controller.logLines().find((l) => l.message === 'controller started')?.healthPort;
+  return (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+}
+
+async function eventsOf(stack: Stack, name: string): Promise<{ reason?: string; message?: string; count?: number }[]> {
+  const list = await stack.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
+  return list.items;
+}
+
+describe('task outcomes against the real apiserver', function () {
+  this.timeout(90_000);
+  let stack: Stack;
+  let jobs: Jobs;
+  const running: ControllerProcess[] = [];
+  const cleanup: (() => Promise<void>)[] = [];
+
+  before(async function () {
+    this.timeout(stackStartTimeoutMs);
+    stack = await useStack();
+    await ensureCrd(stack.kubeConfig);
+    await ensureNamespace(stack.kubeConfig, namespace);
+    jobs = new Jobs(stack.kubeConfig, namespace);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') for (const c of running) process.stderr.write(`controller log:\n${c.process.logTail(40)}\n`);
+    for (const c of running.splice(0)) await c.process.stop();
+    for (const step of cleanup.splice(0)) await step();
+  });
+
+  it('by DescribeTasks (our ECS): a run that exits 0 succeeds, one that exits 1 fails, with history, Events and metrics', async () => {
+    const ecs: FaultyEcs = await startFaultyEcs({ taskSeconds: 1, seed: 1 });
+    cleanup.push(() => ecs.close());
+    const controller = startController(stack, {
+      identity: 'outcomes-poll',
+      namespace,
+      leaseName: `${namespace}-poll`,
+      args: ['--task-poll-seconds', '1'],
+      env: { AWS_ENDPOINT_URL: ecs.url, ECSS_ROUTINE_STATUS_SECONDS: '1' },
+    });
+    running.push(controller);
+    await lead(controller);
+    // Every 5 s; a task runs 1 s.
+    await jobs.create('polled', { taskDefinition: 'sleeper-task', schedule: '*/5' });
+    const succeeded = await waitForValue('a run recorded as Succeeded', async () => {
+      const job = await jobs.get('polled');
+      return job.status?.runs?.some((r) => r.result === 'Succeeded') === true ? job : undefined;
+    }, { timeoutMs: 20_000 });
+    const run = succeeded.status?.runs?.find((r) => r.result === 'Succeeded');
+    expect(run?.tasks[0]).to.deep.include({ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 0 }] });
+    expect(succeeded.status?.lastSuccessfulTime).to.be.a('string');
+    expect(conditionOf(succeeded, 'LastRunSucceeded')).to.include({ status: 'True', reason: 'TasksSucceeded' });
+
+    ecs.ecs.outcome.exitCode = 1;
+    const failed = await waitForValue('a run recorded as Failed', async () => {
+      const job = await jobs.get('polled');
+      return job.status?.runs?.some((r) => r.result === 'Failed') === true ? job : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(failed.status?.runs?.find((r) => r.result === 'Failed')).to.include({ reason: 'TaskFailed' });
+    expect(failed.status?.runs?.find((r) => r.result === 'Failed')?.message).to.match(/container app exited 1/);
+    expect(conditionOf(failed, 'LastRunSucceeded')).to.include({ status: 'False', reason: 'TaskFailed' });
+    expect(conditionOf(failed, 'Ready'), 'a failed run is not a failed deployment').to.include({ status: 'True' });
+    expect(failed.status?.runs?.filter((r) => r.result === 'Succeeded').length, 'successfulRunsHistoryLimit 3').to.be.at.most(3);
+    expect(failed.status?.runs?.filter((r) => r.result === 'Failed').length, 'failedRunsHistoryLimit 1').to.be.at.most(1);
+    await waitFor('a TaskFailed Event', async () => (await eventsOf(stack, 'polled')).some((e) => e.reason === 'TaskFailed'), { timeoutMs: 10_000 });
+    const metrics = await metricsOf(controller);
+    expect(metrics).to.match(/ecs_scheduler_runs_total\{result="Succeeded"\} [1-9]/);
+    expect(metrics).to.match(/ecs_scheduler_runs_total\{result="Failed"\} [1-9]/);
+    expect(metrics).to.match(/ecs_scheduler_last_success_timestamp_seconds\{namespace="task-outcomes-it",name="polled"\} 1\d{9}/);
+    expect(metrics).to.match(/ecs_scheduler_task_duration_seconds_count [1-9]/);
+    await jobs.delete('polled');
+  });
+
+  it('by DescribeTasks (moto): StopTask moves a task to STOPPED and its run finishes', async () => {
+    const controller = startController(stack, { identity: 'outcomes-moto', namespace, leaseName: `${namespace}-moto`, args: ['--task-poll-seconds', '1'] });
+    running.push(controller);
+    await lead(controller);
+    // Daily at 03:00 with a run-now: one launch, nothing scheduled during the test.
+    const created = await jobs.create('stopped', { taskDefinition: 'sleeper-task', schedule: '0 0 3' });
+    await jobs.annotate('stopped', 'ecs-scheduler.io/run-now', 'moto-1');
+    const [task] = await waitForValue('the task launched', async () => {
+      const tasks = await tasksOfJob(stack, created.metadata.uid);
+      return tasks.length > 0 ? tasks : undefined;
+    }, { timeoutMs: 20_000 });
+    await waitFor('the run recorded as Running', async () => (await jobs.get('stopped')).status?.runs?.[0]?.result === 'Running', { timeoutMs: 10_000 });
+    const ecs = new ECSClient({ endpoint: stack.aws.endpoint, region: stack.aws.region, credentials: stack.aws.credentials });
+    await ecs.send(new StopTaskCommand({ cluster: 'default', task: task?.taskArn, reason: 'stopped by the test' }));
+    const finished = await waitForValue('the run finished', async () => {
+      const job = await jobs.get('stopped');
+      return job.status?.runs?.[0]?.result !== 'Running' ? job : undefined;
+    }, { timeoutMs: 15_000 });
+    const run = finished.status?.runs?.[0];
+    expect(run).to.include({ trigger: 'RunNow', runNow: 'moto-1' });
+    expect(run?.tasks[0]).to.include({ taskArn: task?.taskArn, lastStatus: 'STOPPED', stoppedReason: 'stopped by the test' });
+    // moto reports exit code 0 for every container (docs/moto.md): the run counts as Succeeded there.
+    expect(run?.result).to.equal('Succeeded');
+    await jobs.delete('stopped');
+  });
+
+  it('from Task State Change events on SQS, out of order and twice: the newest state wins, once', async () => {
+    const sqs = new SQSClient({ endpoint: stack.aws.endpoint, region: stack.aws.region, credentials: stack.aws.credentials });
+    const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'task-outcomes-it-events' }));
+    const controller = startController(stack, {
+      identity: 'outcomes-events',
+      namespace,
+      leaseName: `${namespace}-events`,
+      // Polling out of the way: with a healthy queue the poller only resynchronises, every 300 s.
+      args: ['--task-events-queue', 'task-outcomes-it-events', '--task-poll-seconds', '300'],
+    });
+    running.push(controller);
+    await lead(controller);
+    const created = await jobs.create('evented', { taskDefinition: 'sleeper-task', schedule: '0 0 3' });
+    await jobs.annotate('evented', 'ecs-scheduler.io/run-now', 'events-1');
+    const [task] = await waitForValue('the task launched', async () => {
+      const tasks = await tasksOfJob(stack, created.metadata.uid);
+      return tasks.length > 0 ? tasks : undefined;
+    }, { timeoutMs: 20_000 });
+    await waitFor('the run recorded as Running', async () => (await jobs.get('evented')).status?.runs?.[0]?.result === 'Running', { timeoutMs: 10_000 });
+
+    const event = (version: number, lastStatus: string, exitCode?: number) => ({
+      ...sample,
+      detail: {
+        ...sample.detail,
+        taskArn: task?.taskArn,
+        clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/default',
+        startedBy: created.metadata.uid,
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/sleeper-task:1',
+        lastStatus,
+        desiredStatus: lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+        version,
+        containers: [{ name: 'sleeper-container', lastStatus, ...(exitCode !== undefined && { exitCode }) }],
+        ...(lastStatus !== 'STOPPED' && { stopCode: undefined, stoppedReason: undefined, stoppedAt: undefined }),
+      },
+    });
+    // The stop first, then an older state, then the stop again, and an event of another service's task.
+    for (const body of [event(5, 'STOPPED', 3), event(3, 'RUNNING'), event(5, 'STOPPED', 3), { ...sample, detail: { ...sample.detail, startedBy: 'ecs-svc/1' } }]) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
+    }
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
+    const finished = await waitForValue('the run finished', async () => {
+      const job = await jobs.get('evented');
+      return job.status?.runs?.[0]?.result !== 'Running' ? job : undefined;
+    }, { timeoutMs: 30_000 });
+    const run = finished.status?.runs?.[0];
+    expect(run).to.include({ result: 'Failed', reason: 'TaskFailed', trigger: 'RunNow' });
+    expect(run?.tasks[0]).to.deep.include({ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'sleeper-container', exitCode: 3 }] });
+    expect(finished.status?.lastFailureTime).to.equal(sample.detail.stoppedAt);
+    expect(conditionOf(finished, 'LastRunSucceeded')).to.include({ status: 'False', reason: 'TaskFailed' });
+    await waitFor('one TaskFailed Event', async () => (await eventsOf(stack, 'evented')).some((e) => e.reason === 'TaskFailed'), { timeoutMs: 10_000 });
+    const taskFailed = (await eventsOf(stack, 'evented')).filter((e) => e.reason === 'TaskFailed');
+    expect(taskFailed.map((e) => e.count ?? 1), 'the repeat and the older state made no second Event').to.deep.equal([1]);
+    const metrics = await waitForValue('the messages counted', async () => {
+      const text = await metricsOf(controller);
+      return /ecs_scheduler_task_events_total\{outcome="invalid"\} 1/.test(text) ? text : undefined;
+    }, { timeoutMs: 10_000 });
+    expect(metrics).to.match(/ecs_scheduler_task_events_total\{outcome="applied"\} 1\n/);
+    expect(metrics).to.match(/ecs_scheduler_task_events_total\{outcome="duplicate"\} 2\n/);
+    expect(metrics).to.match(/ecs_scheduler_task_events_total\{outcome="unfollowed"\} 1\n/);
+    expect(metrics).to.match(/ecs_scheduler_runs_total\{result="Failed"\} 1\n/);
+    await jobs.delete('evented');
+  });
+});
+
+function conditionOf(job: JobObject, type: string) {
+  return job.status?.conditions?.find((c) => c.type === type);
+}
