@@ -22,6 +22,9 @@ export const foreignFlags: ReadonlyMap<string, string> = new Map([
   ['--cpu-prof', 'node (profiling bench/fire.ts)'],
   ['--max-old-space-size', 'node (a heap cap tried on bench/fire.ts)'],
   ['--max-semi-space-size', 'node (a young-generation size tried on bench/fire-e2e.ts and bench/startup-e2e.ts)'],
+  ['--template-file', 'aws cloudformation deploy (docs/task-events-queue.md)'],
+  ['--stack-name', 'aws cloudformation deploy (docs/task-events-queue.md)'],
+  ['--parameter-overrides', 'aws cloudformation deploy (docs/task-events-queue.md)'],
   ['--host-resolver-rules', 'chromium (the browser test of the shim sends a page\'s own name as Host)'],
 ]);
 
