@@ -8,6 +8,8 @@ import { awsClientSettings, defaultAwsTimeouts } from '../aws/client-settings.js
 import { SqsTaskEventQueue } from '../aws/task-event-queue.js';
 import { TaskPoller } from '../controller/task-poller.js';
 import { TaskTracker } from '../controller/task-tracker.js';
+import { looksFailed } from '../controller/task-success.js';
+import type { TaskState } from '../aws/task-state.js';
 import { defaultEcsRateLimits, EcsRateLimiter, type EcsRateLimits } from '../aws/ecs-rate-limiter.js';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
@@ -238,7 +240,7 @@ function taskFollowers(options: {
   timers: typeof systemTimers;
   logger: winston.Logger;
   metrics: ControllerMetrics;
-  news: (key: string) => void;
+  news: (key: string, state: TaskState) => void;
 }): { start(): void; stop(): Promise<void> }[] {
   const { settings, tracker, logger, metrics, news } = options;
   const queue =
@@ -251,7 +253,7 @@ function taskFollowers(options: {
           logger,
           onState: (state) => {
             const seen = tracker.observe(state);
-            if (seen.key !== undefined) news(seen.key);
+            if (seen.key !== undefined) news(seen.key, state);
             return seen.outcome;
           },
           onOutcome: (outcome) => metrics.taskEvents.inc({ outcome }),
@@ -325,7 +327,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
     onAttempt: (operation, outcome) => metrics.ecsRequests.inc({ operation, outcome }),
   });
   const tracker = new TaskTracker();
-  const news = (key: string) => late.controller?.handlers.changed(key);
+  const news = (key: string, state: TaskState) => late.controller?.handlers.taskChanged(key, looksFailed(state));
   const followers = taskFollowers({ settings, tracker, ecs, timers, logger, metrics, news });
   const syncer = new JobSyncer({
     ecs,

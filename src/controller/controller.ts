@@ -9,6 +9,7 @@ import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, OverlayStatusWriter } from './ports.js';
 import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
+import { FireTimers } from './fire-timers.js';
 import { WorkQueue } from './work-queue.js';
 
 /** The informer's cache, as the controller reads it. */
@@ -21,6 +22,10 @@ export interface JobCache {
 
 // A key whose firing stopped because this replica was not leader at the time is looked at again after this.
 const lostLeadershipRetryMs = 1_000;
+// A task that stopped as if it succeeded is folded into status at the job's next reconcile, which comes
+// within this delay: a job that fires often folds it into a reconcile it has anyway (arming, recording
+// a firing) instead of one more. A task that looks failed is folded at once.
+const taskNewsDelayMs = 10_000;
 // Every job is reconciled at least this often, whatever the informer says: a missed event, a dropped
 // key or a timer lost to a bug heals within this period.
 const resyncPeriodMs = 5 * 60_000;
@@ -55,9 +60,12 @@ export class Controller {
   // Keys listed when this replica began leading and not reconciled since: start-up is done when empty.
   private awaitingFirstReconcile = new Set<string>();
   private leadingSince = 0;
+  // Jobs with task news not yet folded, by the time their reconcile is due for it.
+  private readonly taskNews: FireTimers;
 
   constructor(private readonly options: ControllerOptions) {
     const { informer } = options;
+    this.taskNews = new FireTimers({ clock: options.clock, timers: options.timers, onDue: (key) => this.queue?.add(key) });
     options.metrics.observe({
       jobs: () => informer.size?.() ?? informer.keys().length,
       armed: () => this.queue?.delayedCount ?? 0,
@@ -69,6 +77,20 @@ export class Controller {
   /** Informer handlers: a changed job is reconciled at once, a deleted one's timer is cancelled. */
   readonly handlers = {
     changed: (key: string) => this.queue?.add(key),
+    /**
+     * A task of the job changed state (TaskTracker has it): the job's next reconcile folds it, and comes
+     * within taskNewsDelayMs, or at once when `urgent` (the task looks failed).
+     */
+    taskChanged: (key: string, urgent: boolean) => {
+      if (this.queue === undefined) return;
+      if (urgent) {
+        this.queue.add(key);
+        return;
+      }
+      const at = this.options.clock.now().getTime() + taskNewsDelayMs;
+      const due = this.taskNews.scheduledAt(key);
+      if (due === undefined || at < due) this.taskNews.schedule(key, new Date(at));
+    },
     deleted: (key: string, uid: string | undefined) => {
       this.queue?.cancel(key);
       if (uid !== undefined) {
@@ -114,6 +136,7 @@ export class Controller {
     this.queue = undefined;
     if (this.resyncTimer !== undefined) this.options.timers.clearTimeout(this.resyncTimer);
     this.options.armed?.cancelAll();
+    this.taskNews.cancelAll();
     this.awaitingFirstReconcile = new Set();
     queue.shutDown();
     await Promise.all([...this.workers, ...(this.options.followers ?? []).map((f) => f.stop())]);
@@ -164,6 +187,8 @@ export class Controller {
   }
 
   private async reconcile(key: string): Promise<Date | undefined> {
+    // Every sync folds the task news there is (JobSyncer.sync): a reconcile of its own is no longer needed.
+    this.taskNews.cancel(key);
     const object = this.options.informer.get(key);
     if (object === undefined || object.metadata?.deletionTimestamp !== undefined) {
       this.queue?.cancel(key);

@@ -33,6 +33,11 @@ export class FireTimers {
     this.arm();
   }
 
+  /** When `key` is to be handed over (epoch ms), if it is waiting. */
+  scheduledAt(key: string): number | undefined {
+    return this.current.get(key)?.at;
+  }
+
   cancel(key: string): void {
     this.current.delete(key);
     this.compactIfStale();

@@ -16,8 +16,8 @@ export interface TaskPollerOptions {
   logger: Logger;
   /** The wait between two polls, read before each wait (it may depend on the events queue's health). */
   intervalMs: () => number;
-  /** Called with the key of a job whose task changed state. */
-  onNews: (key: string) => void;
+  /** Called with the key of a job whose task changed state, and the state. */
+  onNews: (key: string, state: TaskState) => void;
 }
 
 /** What a task ECS answered MISSING for is taken to be: stopped, how unknown. */
@@ -60,7 +60,7 @@ export class TaskPoller {
         const { key } = tracker.observe(state);
         if (key === undefined) continue;
         news++;
-        onNews(key);
+        onNews(key, state);
       }
     }
     return news;

@@ -13,6 +13,11 @@ export function taskSucceeded(state: TaskState, essential?: ReadonlySet<string>)
   return counted.length > 0 && counted.every((c) => c.exitCode === 0);
 }
 
+/** Whether a state is worth folding at once: a stopped task that did not succeed by every container's count. */
+export function looksFailed(state: TaskState): boolean {
+  return state.lastStatus === 'STOPPED' && !taskSucceeded(state);
+}
+
 /** Whether telling success needs the task definition: some container did not exit 0, and another did. */
 export function needsEssentials(state: TaskState): boolean {
   return state.lastStatus === 'STOPPED' && state.stopCode !== 'TaskFailedToStart' && state.containers.some((c) => c.exitCode !== 0) &&

@@ -61,6 +61,28 @@ describe('Controller', () => {
     await controller.stopFiring();
   });
 
+  it('task news is folded within 10 s, or at once for a failure, and rides along a reconcile that comes first', async () => {
+    const { clock, controller, syncs } = controllerWith([], 60_000);
+    controller.startFiring();
+    await settle();
+    expect(syncs).to.have.length(1);
+    controller.handlers.taskChanged('default/sleeper-task', false);
+    clock.advance(9_999);
+    await settle();
+    expect(syncs, 'not before 10 s').to.have.length(1);
+    clock.advance(1);
+    await settle();
+    expect(syncs, 'a reconcile for the news').to.have.length(2);
+    controller.handlers.taskChanged('default/sleeper-task', false);
+    controller.handlers.taskChanged('default/sleeper-task', true);
+    await settle();
+    expect(syncs, 'a failure at once').to.have.length(3);
+    clock.advance(10_000);
+    await settle();
+    expect(syncs, 'the earlier news was folded by that reconcile: no other').to.have.length(3);
+    await controller.stopFiring();
+  });
+
   it('resyncs every job every five minutes, whatever the informer says', async () => {
     const { clock, controller, syncs } = controllerWith([]);
     controller.startFiring();

@@ -5,6 +5,7 @@ import { hackDir } from '../../hack/stack/binaries.js';
 import { startController, type ControllerProcess } from './controller-process.js';
 import { Jobs, type JobObject } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
+import { startFaultyEcs } from './ecs-faults.js';
 import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
@@ -70,6 +71,37 @@ describe('job health as kstatus reads it (real apiserver, moto, kstatus)', funct
     }, { timeoutMs: 20_000 });
     expect(healthOf(await jobs.get('failing-runs')).status).to.equal('Current');
     await jobs.delete('failing-runs');
+  });
+
+  it('a job whose tasks exit non-zero (TaskFailed) stays Current; the failure is in LastRunSucceeded and status.runs', async () => {
+    // Our own ECS, whose tasks exit 1 after a second (moto's always exit 0), with a controller of its own
+    // on a namespace of its own.
+    const failingNamespace = 'health-it-tasks';
+    await ensureNamespace(stack.kubeConfig, failingNamespace);
+    const ecs = await startFaultyEcs({ taskSeconds: 1, seed: 1 });
+    ecs.ecs.outcome.exitCode = 1;
+    const own = startController(stack, {
+      identity: 'health-tasks',
+      namespace: failingNamespace,
+      leaseName: failingNamespace,
+      args: ['--task-poll-seconds', '1'],
+      env: { AWS_ENDPOINT_URL: ecs.url },
+    });
+    try {
+      const failing = new Jobs(stack.kubeConfig, failingNamespace);
+      await failing.create('failing-tasks', { taskDefinition: 'sleeper-task', schedule: '*/5' });
+      await waitFor('a failed task', async () => {
+        const lastRun = (await failing.get('failing-tasks')).status?.conditions?.find((c) => c.type === 'LastRunSucceeded');
+        return lastRun?.status === 'False' && lastRun.reason === 'TaskFailed';
+      }, { timeoutMs: 30_000 });
+      const job = await failing.get('failing-tasks');
+      expect(job.status?.runs?.some((r) => r.result === 'Failed' && r.reason === 'TaskFailed')).to.equal(true);
+      expect(healthOf(job).status).to.equal('Current');
+      await failing.delete('failing-tasks');
+    } finally {
+      await own.process.stop();
+      await ecs.close();
+    }
   });
 
   it('a job with an invalid schedule is Failed, with the reason in the message', async () => {
