@@ -55,6 +55,7 @@ export function scheduledEcsJobCrd(): V1CustomResourceDefinition {
             { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
             { name: 'Last Run', type: 'date', jsonPath: '.status.lastRun' },
             { name: 'Last Run OK', type: 'string', jsonPath: '.status.conditions[?(@.type=="LastRunSucceeded")].status' },
+            { name: 'Last Success', type: 'date', jsonPath: '.status.lastSuccessfulTime', priority: 1 },
             { name: 'Next Run', type: 'string', jsonPath: '.status.nextRun' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],

@@ -10,6 +10,7 @@ import type { EventRecorder, OverlayStatusWriter } from './ports.js';
 import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
 import { FireTimers } from './fire-timers.js';
+import { dropJobMetrics, exportJobMetrics } from './job-metrics.js';
 import { WorkQueue } from './work-queue.js';
 
 /** The informer's cache, as the controller reads it. */
@@ -93,8 +94,9 @@ export class Controller {
     },
     deleted: (key: string, uid: string | undefined) => {
       this.queue?.cancel(key);
+      dropJobMetrics(this.options.metrics, key);
       if (uid !== undefined) {
-        this.options.syncer.forget(uid, key);
+        this.options.syncer.forget(uid);
         this.options.statusWriter.forget(uid);
         this.options.events.forget?.(uid);
       }
@@ -206,6 +208,7 @@ export class Controller {
     }
     const job = this.options.statusWriter.withLatestStatus(parsed.job);
     const decision = await this.options.syncer.sync(job, this.options.clock.now());
+    exportJobMetrics(this.options.metrics, this.options.statusWriter.withLatestStatus(parsed.job));
     return decision.requeueAt;
   }
 

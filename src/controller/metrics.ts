@@ -12,6 +12,10 @@ export interface ControllerGauges {
   leading(): boolean;
 }
 
+// Per-job series name the job by `sej_namespace` and `sej`: a scrape adds the pod's own `namespace` label,
+// which a job's would collide with (Prometheus would rename one to exported_namespace).
+const jobLabels = ['sej_namespace', 'sej'] as const;
+
 /** The controller's Prometheus metrics, on a registry of its own (no global state). */
 export class ControllerMetrics {
   readonly registry = new Registry();
@@ -59,7 +63,21 @@ export class ControllerMetrics {
   readonly lastSuccess = new Gauge({
     name: 'ecs_scheduler_last_success_timestamp_seconds',
     help: 'When a run of the job last succeeded (its last task stopped): status.lastSuccessfulTime, exported by the leader once it reconciled the job.',
-    labelNames: ['namespace', 'name'] as const,
+    labelNames: jobLabels,
+    registers: [this.registry],
+  });
+
+  readonly lastRunFailed = new Gauge({
+    name: 'ecs_scheduler_job_last_run_failed',
+    help: 'Per job: 1 while its last run failed (LastRunSucceeded=False), else 0.',
+    labelNames: jobLabels,
+    registers: [this.registry],
+  });
+
+  readonly interval = new Gauge({
+    name: 'ecs_scheduler_job_interval_seconds',
+    help: "Per job: seconds from its last firing to its next (status.nextRun - status.lastScheduleTime); absent once its schedule has ended.",
+    labelNames: jobLabels,
     registers: [this.registry],
   });
 

@@ -59,10 +59,6 @@ export class RunOutcomes {
       this.finish(job, status, applied.finished, now);
     }
     this.follow(job, status.runs ?? []);
-    if (status.lastSuccessfulTime !== undefined) {
-      const { namespace = '', name = '' } = job.metadata;
-      this.options.metrics.lastSuccess.set({ namespace, name }, Date.parse(status.lastSuccessfulTime) / 1000);
-    }
     return applied.changed;
   }
 
@@ -76,11 +72,9 @@ export class RunOutcomes {
     return this.follow(job, status.runs);
   }
 
-  /** Stops following a deleted job's tasks, and drops its last-success metric (`key`: namespace/name). */
-  forget(uid: string, key?: string): void {
+  /** Stops following a deleted job's tasks. */
+  forget(uid: string): void {
     this.options.tracker.forget(uid);
-    const [namespace, name] = key?.split('/') ?? [];
-    if (namespace !== undefined && name !== undefined) this.options.metrics.lastSuccess.remove({ namespace, name });
   }
 
   private follow(job: ScheduledEcsJob, runs: RunRecord[]): boolean {

@@ -129,9 +129,9 @@ export class JobSyncer {
     this.armLeadMs = options.armLeadMs ?? 500;
   }
 
-  /** Forgets what the syncer remembers of a deleted job (`key`: its namespace/name). */
-  forget(uid: string, key?: string): void {
-    this.outcomes.forget(uid, key);
+  /** Forgets what the syncer remembers of a deleted job. */
+  forget(uid: string): void {
+    this.outcomes.forget(uid);
     this.quietlyHandled.delete(uid);
     this.armedNothing.delete(uid);
     this.pending.delete(uid);

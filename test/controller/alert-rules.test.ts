@@ -24,13 +24,15 @@ describe('the alerting rules', () => {
     }
   });
 
-  it('cover no leader, late firings, failed and missed firings, and throttling, each with a severity and a summary', () => {
+  it('cover no leader, late firings, failed and missed firings, throttling, and per job a failed run and no recent success, each with a severity and a summary', () => {
     expect(all.map((r) => r.alert)).to.have.members([
       'EcsSchedulerNoLeader',
       'EcsSchedulerFiringsLate',
       'EcsSchedulerLaunchesFailing',
       'EcsSchedulerMissedFirings',
       'EcsSchedulerEcsThrottled',
+      'EcsSchedulerJobFailing',
+      'EcsSchedulerJobNoRecentSuccess',
     ]);
     for (const rule of all) {
       expect(['critical', 'warning', 'info'], rule.alert).to.include(rule.labels.severity);

@@ -92,8 +92,10 @@ describe('task outcomes against the real apiserver', function () {
     const metrics = await metricsOf(controller);
     expect(metrics).to.match(/ecs_scheduler_runs_total\{result="Succeeded"\} [1-9]/);
     expect(metrics).to.match(/ecs_scheduler_runs_total\{result="Failed"\} [1-9]/);
-    expect(metrics).to.match(/ecs_scheduler_last_success_timestamp_seconds\{namespace="task-outcomes-it",name="polled"\} 1\d{9}/);
+    expect(metrics).to.match(/ecs_scheduler_last_success_timestamp_seconds\{sej_namespace="task-outcomes-it",sej="polled"\} 1\d{9}/);
     expect(metrics).to.match(/ecs_scheduler_task_duration_seconds_count [1-9]/);
+    expect(metrics).to.match(/ecs_scheduler_job_last_run_failed\{sej_namespace="task-outcomes-it",sej="polled"\} 1\n/);
+    expect(metrics).to.match(/ecs_scheduler_job_interval_seconds\{sej_namespace="task-outcomes-it",sej="polled"\} 5\n/);
     await jobs.delete('polled');
   });
 

@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { dropJobMetrics, exportJobMetrics } from '../../src/controller/job-metrics.js';
+import { ControllerMetrics } from '../../src/controller/metrics.js';
+import { firstFiring, job, secondFiring } from './builders.js';
+
+// The per-job gauges the alert rules read (EcsSchedulerJobFailing, EcsSchedulerJobNoRecentSuccess).
+
+async function series(metrics: ControllerMetrics): Promise<string[]> {
+  const text = await metrics.registry.metrics();
+  return text.split('\n').filter((line) => /^ecs_scheduler_(job_|last_success)/.test(line));
+}
+
+describe('per-job metrics', () => {
+  const condition = (status: 'True' | 'False') => ({
+    type: 'LastRunSucceeded',
+    status,
+    reason: status === 'True' ? 'TasksSucceeded' : 'TaskFailed',
+    message: '',
+    lastTransitionTime: firstFiring.toISOString(),
+  });
+
+  it('a job that never fired has none', async () => {
+    const metrics = new ControllerMetrics();
+    exportJobMetrics(metrics, job());
+    expect(await series(metrics)).to.deep.equal([]);
+  });
+
+  it('after a failed run: last run failed 1, the interval between firings, the last success', async () => {
+    const metrics = new ControllerMetrics();
+    exportJobMetrics(metrics, job({}, {
+      lastScheduleTime: firstFiring.toISOString(),
+      nextRun: secondFiring.toISOString(),
+      lastSuccessfulTime: '2026-03-02T09:00:30Z',
+      conditions: [condition('False')],
+    }));
+    expect(await series(metrics)).to.have.members([
+      'ecs_scheduler_last_success_timestamp_seconds{sej_namespace="default",sej="sleeper-task"} 1772442030',
+      'ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 1',
+      'ecs_scheduler_job_interval_seconds{sej_namespace="default",sej="sleeper-task"} 300',
+    ]);
+  });
+
+  it('a success sets last run failed back to 0; a deleted job loses its series', async () => {
+    const metrics = new ControllerMetrics();
+    exportJobMetrics(metrics, job({}, { lastScheduleTime: firstFiring.toISOString(), conditions: [condition('True')] }));
+    expect(await series(metrics)).to.deep.equal(['ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 0']);
+    dropJobMetrics(metrics, 'default/sleeper-task');
+    expect(await series(metrics)).to.deep.equal([]);
+  });
+});
