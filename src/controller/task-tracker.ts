@@ -42,6 +42,7 @@ export class TaskTracker {
    * Returns whether some of them already have a state it has not folded (an event came first).
    */
   follow(job: { key: string; uid: string; cluster: string }, taskArns: string[]): boolean {
+    // A task stays in the cluster it was launched in, whatever spec.cluster says now: its ARN names it.
     const wanted = new Set(taskArns);
     const before = this.byJob.get(job.uid) ?? new Set<string>();
     for (const arn of before) {
@@ -59,7 +60,7 @@ export class TaskTracker {
       }
       const state = this.early.get(arn);
       this.early.delete(arn);
-      this.followed.set(arn, { key: job.key, uid: job.uid, cluster: job.cluster, ...(state !== undefined && { state }) });
+      this.followed.set(arn, { key: job.key, uid: job.uid, cluster: clusterOfTask(arn) ?? job.cluster, ...(state !== undefined && { state }) });
       known ||= state !== undefined;
     }
     if (wanted.size === 0) this.byJob.delete(job.uid);
@@ -128,4 +129,9 @@ export class TaskTracker {
 function remember(set: Set<string>, arn: string): void {
   set.add(arn);
   if (set.size > maxEarlyStates) set.delete(set.values().next().value as string);
+}
+
+/** The cluster a task ARN in ECS's long format names (arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID), if it does. */
+export function clusterOfTask(taskArn: string): string | undefined {
+  return /^arn:[^:]+:ecs:[^:]*:[^:]*:task\/([^/]+)\/[^/]+$/.exec(taskArn)?.[1];
 }

@@ -57,18 +57,20 @@ describe('TaskTracker: the newest state of each followed task', () => {
     expect(tracker.follow(job, [arn(1)]), 'nothing kept for it').to.equal(false);
   });
 
-  it('lists unfinished followed tasks by cluster, and forgets what the job no longer names', () => {
+  it('lists unfinished followed tasks by cluster (the one their ARN names, else the job\'s), and forgets what the job no longer names', () => {
     const tracker = new TaskTracker();
     tracker.follow(job, [arn(1), arn(2)]);
-    tracker.follow({ ...job, key: 'other/job', uid: '1b5e3c1e-7d8a-4f5e-9c2b-3a4d5e6f7a8b', cluster: 'batch' }, [arn(3)]);
+    tracker.follow({ ...job, key: 'other/job', uid: '1b5e3c1e-7d8a-4f5e-9c2b-3a4d5e6f7a8b', cluster: 'elsewhere' }, [arn(3).replace('/default/', '/batch/')]);
+    tracker.follow({ ...job, key: 'old/job', uid: '2b5e3c1e-7d8a-4f5e-9c2b-3a4d5e6f7a8b', cluster: 'legacy' }, ['arn:aws:ecs:us-east-1:123456789012:task/0123']);
     tracker.observe(state(2, 'STOPPED', 3));
     expect([...tracker.unfinished()]).to.deep.equal([
       ['default', [arn(1)]],
-      ['batch', [arn(3)]],
+      ['batch', [arn(3).replace('/default/', '/batch/')]],
+      ['legacy', ['arn:aws:ecs:us-east-1:123456789012:task/0123']],
     ]);
     tracker.follow(job, [arn(2)]);
     expect(tracker.unfinished().get('default'), 'no longer named').to.equal(undefined);
     tracker.forget(uid);
-    expect(tracker.size).to.equal(1);
+    expect(tracker.size).to.equal(2);
   });
 });
