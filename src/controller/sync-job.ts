@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
 import { maxRecordedTasks, pendingRunNow, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
@@ -6,7 +5,7 @@ import type { QueueDepth } from '../aws/queue-depth.js';
 import { startedByFor } from '../aws/task-identity.js';
 import { setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
-import { defaultStartingDeadlineSeconds } from './fire-times.js';
+import { defaultRetryLimit, firingDeadline, resumableSeconds, retryTime } from './firing-deadline.js';
 import { ArmedFirings, FiringCancelledError } from './armed-firings.js';
 import {
   FiringRetryError,
@@ -20,7 +19,6 @@ import { firingTasksOf, interruptedFiring, type FiringTasks } from './inherited-
 import { resolveJobSchedule } from './job-schedule.js';
 import type { Schedule } from '../schedule/index.js';
 import { planLaunch, type LaunchPlan } from './launch-plan.js';
-import { clientTokenLifetimeSeconds } from '../aws/launch-batches.js';
 import type { Clock } from './clock.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { EventRecorder, JobEvent, JobStatusWriter, Leadership } from './ports.js';
@@ -33,9 +31,6 @@ import { RunOutcomes } from './run-outcomes.js';
 import { TaskTracker } from './task-tracker.js';
 import { triggerMessages } from './trigger-messages.js';
 
-// spec.retry's defaults.
-const defaultRetryLimit = 3;
-const defaultRetryBackoffSeconds = 10;
 
 
 /** What the queue should do with the job next: come back at `requeueAt`, or only on a change. */
@@ -429,22 +424,11 @@ export class JobSyncer {
 
   /**
    * When to launch again the tasks a firing could not place for want of capacity (outcome.retryable), or
-   * undefined: no such tasks, retries used up (spec.retry.limit), or the retry would come at or after the
-   * job's next firing or the end of the firing's starting deadline. The wait is spec.retry.backoffSeconds
-   * doubled for each retry before, with a jitter of +-20 % from the job and firing (the same every time
-   * for a given firing, so tests can name it, and spread across jobs, so retries do not come together).
+   * undefined: no such tasks, or no retry left before the firing's deadline (retryTime).
    */
   private retryAt(job: ScheduledEcsJob, pending: PendingFiring, outcome: FiringOutcome, now: Date): Date | undefined {
     if (outcome.retryable === undefined || outcome.superseded === true) return undefined;
-    const done = pending.retry?.attempt ?? 0;
-    if (done >= (job.spec.retry?.limit ?? defaultRetryLimit)) return undefined;
-    const due = new Date(pending.scheduleTime);
-    const jitter = 0.8 + 0.4 * (parseInt(createHash('sha256').update(`${job.metadata.uid}|${pending.scheduleTime}|${done}`).digest('hex').slice(0, 8), 16) / 0xffffffff);
-    const waitMs = (job.spec.retry?.backoffSeconds ?? defaultRetryBackoffSeconds) * 1000 * 2 ** done * jitter;
-    const at = new Date(now.getTime() + Math.round(waitMs));
-    const resolution = resolveJobSchedule(job);
-    const following = resolution.ok ? resolution.schedule.nextFireTime(due) : null;
-    return at < firingDeadline(job, due, following) ? at : undefined;
+    return retryTime(job, new Date(pending.scheduleTime), pending.retry?.attempt ?? 0, now);
   }
 
   /** What a firing that wants `desired` tasks launches under the job's policy, and the tasks active now. */
@@ -605,21 +589,4 @@ export class JobSyncer {
     const log = event.type === 'Warning' ? 'warn' : 'info';
     this.options.logger[log](event.message, { namespace, name, reason: event.reason });
   }
-}
-
-/**
- * How long after its nominal time a started firing may still be finished: its startingDeadlineSeconds,
- * and never past the 24 hours ECS keeps client tokens (after that a resumed batch would launch again).
- */
-function resumableSeconds(job: ScheduledEcsJob): number {
-  return Math.min(job.spec.startingDeadlineSeconds ?? defaultStartingDeadlineSeconds, clientTokenLifetimeSeconds);
-}
-
-/**
- * The instant after which a firing due at `due` sends nothing more: when the job's `following` firing
- * falls due (it supersedes this one), or when the firing may no longer be resumed, whichever is first.
- */
-function firingDeadline(job: ScheduledEcsJob, due: Date, following: Date | null): Date {
-  const resumable = due.getTime() + resumableSeconds(job) * 1000;
-  return new Date(following === null ? resumable : Math.min(following.getTime(), resumable));
 }
