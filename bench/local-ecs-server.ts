@@ -150,8 +150,11 @@ export class LocalEcs {
    * this many of its tasks unlaunched, answered in failures[] with `reason`, and counts them down.
    */
   readonly capacity = { unplaceable: 0, reason: 'RESOURCE:MEMORY' };
-  /** How the tasks launched from now on end when they stop of themselves. */
-  readonly outcome = { exitCode: 0 };
+  /**
+   * How the tasks launched from now on end when they stop of themselves: the next launches take the
+   * codes of `next` in order, the others `exitCode`.
+   */
+  readonly outcome: { exitCode: number; next: number[] } = { exitCode: 0, next: [] };
   /** Every task launched, in order: what a test counts launches by (not calls, which a token may repeat). */
   readonly launches: TaskLaunch[] = [];
   private readonly tasks = new Map<string, Task>();
@@ -218,7 +221,7 @@ export class LocalEcs {
         tags,
         createdAtMs: arrivedAtMs,
         stopsAtMs: arrivedAtMs + this.options.taskSeconds * 1000,
-        exitCode: this.outcome.exitCode,
+        exitCode: this.outcome.next.shift() ?? this.outcome.exitCode,
       };
       this.tasks.set(task.taskArn, task);
       const siblings = this.byStartedBy.get(startedBy) ?? [];

@@ -166,6 +166,13 @@ export const scheduledEcsJobSpec = z
           .max(3600)
           .optional()
           .describe('Wait before the first retry, doubled for each next one (with jitter); default 10.'),
+        onTaskFailure: z
+          .boolean()
+          .optional()
+          .describe(
+            'Also launch again each task of a scheduled firing that stops without success (an essential container ' +
+              'exited non-zero, or it failed to start), within the same limit and deadlines; default false.',
+          ),
       })
       .optional()
       .describe(

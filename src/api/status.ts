@@ -42,6 +42,8 @@ export const taskRecord = z.object({
   startedAt: time.optional(),
   stoppedAt: time.optional(),
   containers: z.array(containerRecord).max(10).optional().describe('Exit codes, once the task stopped.'),
+  result: z.enum(['Succeeded', 'Failed']).optional().describe('Once it stopped: Succeeded if every essential container exited 0.'),
+  relaunched: z.boolean().optional().describe('It failed and was launched again (spec.retry.onTaskFailure).'),
 });
 
 export const runTriggers = ['Schedule', 'RunNow'] as const;
@@ -58,6 +60,7 @@ export const runRecord = z.object({
   message: z.string().max(4096).optional(),
   startTime: time.describe('When its tasks were launched (or the launch failed).'),
   completionTime: time.optional().describe('When its last task stopped.'),
+  retryAt: time.optional().describe('When its failed tasks are launched again (spec.retry.onTaskFailure).'),
   tasks: z.array(taskRecord).max(maxRecordedTasks),
 });
 

@@ -164,6 +164,8 @@ export class FiringRunner {
       }
     };
     const observeLateness = () => {
+      // A retry (spec.retry) comes late by design: lateness is the first launch's.
+      if (pending.retry !== undefined) return;
       const now = this.options.clock?.now() ?? request.now;
       metrics.fireLateness.observe(Math.max(0, now.getTime() - due.getTime()) / 1000);
     };

@@ -93,6 +93,11 @@ export function taskStopped(task: TaskRecord): boolean {
   return task.lastStatus === 'STOPPED';
 }
 
+/** The run's tasks that failed and were not launched again. */
+export function failedTasks(run: RunRecord): TaskRecord[] {
+  return run.tasks.filter((task) => task.result === 'Failed' && task.relaunched !== true);
+}
+
 export interface AppliedStates {
   runs: RunRecord[];
   /** Runs that finished with these states, as now recorded. */
@@ -105,14 +110,17 @@ export interface AppliedStates {
 /**
  * The runs with the newest known state of each task of a running run applied; a run whose tasks have
  * all stopped is finished: Failed if its launch was incomplete (it has a reason already) or a task
- * failed (`failure` says why), else Succeeded. States older than what is recorded are ignored: a
- * stopped task stays stopped.
+ * failed (`failure` says why) and was not launched again, else Succeeded. A run `hold` keeps open (its
+ * failed tasks are to be launched again) stays Running. States older than what is recorded are ignored:
+ * a stopped task stays stopped.
  */
 export function applyTaskStates(options: {
   runs: RunRecord[];
   stateOf: (taskArn: string) => TaskState | undefined;
   /** Why a stopped task failed, or undefined if it succeeded. */
   failure: (state: TaskState) => string | undefined;
+  /** Whether a run with failed tasks stays open for them to be launched again (spec.retry.onTaskFailure). */
+  hold?: (run: RunRecord) => boolean;
   now: Date;
   limits: HistoryLimits;
 }): AppliedStates {
@@ -127,39 +135,40 @@ export function applyTaskStates(options: {
       const state = options.stateOf(task.taskArn);
       if (state === undefined || taskStopped(task) || state.lastStatus === task.lastStatus) return task;
       runChanged = true;
-      if (state.lastStatus === 'STOPPED') {
-        stopped.push(state);
-        firstFailure ??= options.failure(state);
-      }
-      return taskRecordOf(state);
+      if (state.lastStatus !== 'STOPPED') return taskRecordOf(state);
+      stopped.push(state);
+      const failure = options.failure(state);
+      firstFailure ??= failure;
+      return { ...taskRecordOf(state), result: failure === undefined ? ('Succeeded' as const) : ('Failed' as const) };
     });
-    if (!runChanged) return run;
+    // A run held for its failed tasks, that the hold now lets go (no retry left), finishes as it stands.
+    const released = !runChanged && run.tasks.every(taskStopped) && failedTasks(run).length > 0 && options.hold?.(run) === false;
+    if (!runChanged && !released) return run;
     changed = true;
     const updated: RunRecord = { ...run, tasks };
-    if (tasks.every(taskStopped)) {
+    if (firstFailure !== undefined && run.message === undefined && run.reason === undefined) {
+      // A task failed while others run on, or before it is launched again: said at once.
+      updated.message = firstFailure.slice(0, 4096);
+    }
+    const failed = failedTasks(updated).length > 0;
+    if (tasks.every(taskStopped) && !(failed && options.hold?.(updated) === true)) {
       const times = tasks.map((t) => (t.stoppedAt === undefined ? NaN : Date.parse(t.stoppedAt))).filter((t) => !Number.isNaN(t));
       updated.completionTime = new Date(times.length > 0 ? Math.max(...times) : options.now.getTime()).toISOString();
-      const taskFailed = firstFailure ?? earlierFailure(run);
-      if (run.reason !== undefined || taskFailed !== undefined) {
+      delete updated.retryAt;
+      if (run.reason !== undefined || failed) {
         updated.result = 'Failed';
         if (run.reason === undefined) {
           updated.reason = 'TaskFailed';
-          updated.message = (taskFailed as string).slice(0, 4096);
+          updated.message = (firstFailure ?? run.message ?? 'a task failed').slice(0, 4096);
         }
       } else {
         updated.result = 'Succeeded';
+        // A failure its relaunch made good is history: the tasks keep it.
+        if (run.reason === undefined) delete updated.message;
       }
       finished.push(updated);
-    } else if (firstFailure !== undefined && run.message === undefined) {
-      // A task failed while others run on: said at once, the run's result waits for the rest.
-      updated.message = firstFailure.slice(0, 4096);
     }
     return updated;
   });
   return { runs: changed ? trimRuns(runs, options.limits) : options.runs, finished, stopped, changed };
-}
-
-/** A task failure recorded in a run's message before its last task stopped. */
-function earlierFailure(run: RunRecord): string | undefined {
-  return run.reason === undefined && run.message !== undefined ? run.message : undefined;
 }

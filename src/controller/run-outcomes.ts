@@ -6,7 +6,11 @@ import { findCondition } from './conditions.js';
 import { lastRunCondition } from './job-status.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { JobEvent } from './ports.js';
-import { applyTaskStates, historyLimits, taskStopped, withRun } from './run-history.js';
+import { maxRecordedTasks } from '../api/index.js';
+import type { FiringOutcome, PendingFiring } from './firing-runner.js';
+import { defaultRetryLimit, firingDeadline, retryTime } from './firing-deadline.js';
+import { resolveJobSchedule } from './job-schedule.js';
+import { applyTaskStates, failedTasks, historyLimits, taskStopped, withRun } from './run-history.js';
 import type { TaskTracker } from './task-tracker.js';
 import { needsEssentials, taskFailure, taskSucceeded } from './task-success.js';
 
@@ -22,6 +26,14 @@ export interface RunOutcomesOptions {
   defaultCluster: string;
   /** Records an Event (and logs it), as the syncer does. */
   event(job: ScheduledEcsJob, event: JobEvent): void;
+  /** Launches tasks of a firing again (the executor: FiringRunner.run), for spec.retry.onTaskFailure. */
+  relaunch(request: { job: ScheduledEcsJob; pending: PendingFiring; now: Date; notAfter: Date }): Promise<FiringOutcome>;
+}
+
+/** What a fold did: whether status changed, and when the job wants reconciling for a relaunch. */
+export interface Folded {
+  changed: boolean;
+  wakeAt?: Date;
 }
 
 /** LastRunSucceeded=True's message once a run has finished. */
@@ -31,10 +43,10 @@ export class RunOutcomes {
   constructor(private readonly options: RunOutcomesOptions) {}
 
   /**
-   * Folds what ECS reported of the job's running tasks into `status` and follows the tasks still
-   * running. Returns whether `status` changed.
+   * Folds what ECS reported of the job's running tasks into `status`, launches again the failed tasks
+   * whose time has come (spec.retry.onTaskFailure), and follows the tasks still running.
    */
-  async fold(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, now: Date): Promise<boolean> {
+  async fold(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, now: Date): Promise<Folded> {
     const runs = status.runs ?? [];
     const { tracker } = this.options;
     const stoppedStates = runs
@@ -50,6 +62,7 @@ export class RunOutcomes {
         const essential = essentials.get(state.taskArn);
         return taskSucceeded(state, essential) ? undefined : taskFailure(state, essential);
       },
+      hold: (run) => this.mayRelaunch(job, run, now),
       now,
       limits: historyLimits(job.spec),
     });
@@ -58,8 +71,74 @@ export class RunOutcomes {
       this.observeTasks(applied.stopped);
       this.finish(job, status, applied.finished, now);
     }
+    const relaunched = await this.relaunchFailed(job, status, now);
     this.follow(job, status.runs ?? []);
-    return applied.changed;
+    return { changed: applied.changed || relaunched.changed, ...(relaunched.wakeAt && { wakeAt: relaunched.wakeAt }) };
+  }
+
+  /**
+   * Whether a run's failed tasks may be launched again: spec.retry.onTaskFailure, a scheduled firing,
+   * retries left, room in the run's record, and a retry due before the firing's deadline (the job's next
+   * firing, or startingDeadlineSeconds).
+   */
+  private mayRelaunch(job: ScheduledEcsJob, run: RunRecord, now: Date): boolean {
+    if (job.spec.retry?.onTaskFailure !== true || run.trigger !== 'Schedule') return false;
+    if (run.tasks.length + failedTasks(run).length > maxRecordedTasks) return false;
+    const due = new Date(run.scheduleTime);
+    if (run.retryAt === undefined) return retryTime(job, due, run.retries ?? 0, now) !== undefined;
+    return now < this.deadlineOf(job, due);
+  }
+
+  private deadlineOf(job: ScheduledEcsJob, due: Date): Date {
+    const resolution = resolveJobSchedule(job);
+    return firingDeadline(job, due, resolution.ok ? resolution.schedule.nextFireTime(due) : null);
+  }
+
+  /**
+   * Launches again, once their retry time has come, the failed tasks of the runs that may have them
+   * launched again: as a retry of the firing (client tokens of their own, spec.retry's count shared with
+   * launch retries). Returns the earliest retry still to come.
+   */
+  private async relaunchFailed(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, now: Date): Promise<Folded> {
+    let changed = false;
+    let wakeAt: Date | undefined;
+    const runs = [...(status.runs ?? [])];
+    for (const [i, run] of runs.entries()) {
+      const failed = failedTasks(run);
+      if (run.result !== 'Running' || failed.length === 0 || !this.mayRelaunch(job, run, now)) continue;
+      const due = new Date(run.scheduleTime);
+      const at = run.retryAt === undefined ? retryTime(job, due, run.retries ?? 0, now) : new Date(run.retryAt);
+      if (at === undefined) continue;
+      if (at > now) {
+        if (run.retryAt === undefined) {
+          runs[i] = { ...run, retryAt: at.toISOString() };
+          changed = true;
+        }
+        if (wakeAt === undefined || at < wakeAt) wakeAt = at;
+        continue;
+      }
+      const attempt = (run.retries ?? 0) + 1;
+      const pending: PendingFiring = { scheduleTime: run.scheduleTime, launchCount: failed.length, retry: { attempt, launchCount: failed.length } };
+      let outcome: FiringOutcome;
+      try {
+        outcome = await this.options.relaunch({ job, pending, now, notAfter: this.deadlineOf(job, due) });
+      } catch (error) {
+        // ECS throttled or failed the call: tried again shortly, within the firing's deadline.
+        const { namespace, name } = job.metadata;
+        this.options.logger.warn('could not launch failed tasks again; trying again', { namespace, name, scheduleTime: run.scheduleTime, error: String(error) });
+        const retry = new Date(now.getTime() + 5_000);
+        if (wakeAt === undefined || retry < wakeAt) wakeAt = retry;
+        continue;
+      }
+      runs[i] = relaunchedRun(run, outcome.tasks.length, outcome.tasks.map((t) => t.taskArn), attempt);
+      changed = true;
+      const limit = job.spec.retry?.limit ?? defaultRetryLimit;
+      const launched = `launched ${outcome.tasks.length} of ${failed.length} task(s) again (retry ${attempt} of ${limit})`;
+      const why = outcome.failure === undefined ? '' : `: ${outcome.failure}`;
+      this.options.event(job, { type: 'Warning', reason: 'TaskRetry', message: `${describeRun(run)}: ${run.message ?? 'a task failed'}; ${launched}${why}.` });
+    }
+    if (changed) status.runs = runs;
+    return { changed, ...(wakeAt && { wakeAt }) };
   }
 
   /**
@@ -143,4 +222,15 @@ export class RunOutcomes {
 
 function describeRun(run: RunRecord): string {
   return run.trigger === 'RunNow' ? `The run-now request ${run.runNow ?? ''}` : `The run of the firing at ${run.scheduleTime}`;
+}
+
+/** The run with its first `count` failed tasks marked launched again, the new tasks added, and one retry more. */
+function relaunchedRun(run: RunRecord, count: number, taskArns: string[], attempt: number): RunRecord {
+  let marked = 0;
+  const tasks = run.tasks.map((task) =>
+    task.result === 'Failed' && task.relaunched !== true && marked < count ? (marked++, { ...task, relaunched: true }) : task,
+  );
+  const updated: RunRecord = { ...run, retries: attempt, tasks: [...tasks, ...taskArns.map((taskArn) => ({ taskArn, lastStatus: 'PROVISIONING' }))] };
+  delete updated.retryAt;
+  return updated;
 }

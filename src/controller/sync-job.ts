@@ -106,6 +106,7 @@ export class JobSyncer {
       logger: options.logger,
       defaultCluster: options.defaultCluster,
       event: (job, event) => this.event(job, event),
+      relaunch: (request) => this.firings.run({ ...request, recovering: false }),
     });
     this.runNow = new RunNowRunner({
       outcomes: this.outcomes,
@@ -145,7 +146,15 @@ export class JobSyncer {
   }
 
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
-    job = await this.foldOutcomes(job, now);
+    const folded = await this.foldOutcomes(job, now);
+    const decision = await this.step(folded.job, now);
+    // A relaunch of failed tasks (spec.retry.onTaskFailure) waits for its time.
+    const { wakeAt } = folded;
+    return wakeAt !== undefined && (decision.requeueAt === undefined || wakeAt < decision.requeueAt) ? { ...decision, requeueAt: wakeAt } : decision;
+  }
+
+  /** The sync's ladder, once outcomes are folded in. */
+  private async step(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
     const { uid } = job.metadata;
     const quietly = this.quietlyHandled.get(uid)?.time;
     const runNow = pendingRunNow(job, this.runNow.handledValue(uid));
@@ -206,13 +215,14 @@ export class JobSyncer {
    * The job with what ECS reported of its running tasks in its status (status.runs), recorded: first in
    * every sync, so the rest of the sync plans from the latest (docs/task-outcomes.md).
    */
-  private async foldOutcomes(job: ScheduledEcsJob, now: Date): Promise<ScheduledEcsJob> {
-    if (job.status?.runs === undefined) return job;
+  private async foldOutcomes(job: ScheduledEcsJob, now: Date): Promise<{ job: ScheduledEcsJob; wakeAt?: Date }> {
+    if (job.status?.runs === undefined) return { job };
     // A shallow copy is enough: the fold replaces the fields it changes, never edits them in place.
     const status = { ...job.status };
-    if (!(await this.outcomes.fold(job, status, now))) return job;
+    const { changed, wakeAt } = await this.outcomes.fold(job, status, now);
+    if (!changed) return { job, ...(wakeAt && { wakeAt }) };
     await this.options.statusWriter.writeStatus(job, status);
-    return { ...job, status };
+    return { job: { ...job, status }, ...(wakeAt && { wakeAt }) };
   }
 
   private async fire(

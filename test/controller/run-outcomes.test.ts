@@ -124,4 +124,75 @@ describe('run outcomes: how each run ended', () => {
     await restarted.syncer.sync(withStatus(fired, statusWriter.last()), new Date(firstFiring.getTime() + 10_000));
     expect(restarted.syncer.tracker.size).to.equal(1);
   });
+
+  describe('spec.retry.onTaskFailure', () => {
+    const spec = { retry: { onTaskFailure: true, limit: 1, backoffSeconds: 10 } };
+    const failOnce = async (fakes: Awaited<ReturnType<typeof firedJob>>, at: Date) => {
+      fakes.ecs.stop(fakes.tasks[0] as string, { containers: [{ name: 'app', exitCode: 1 }] });
+      await fakes.poller.pollOnce();
+      return fakes.syncer.sync(fakes.fired, at);
+    };
+
+    it('a failed task is launched again after the backoff, as a retry of the firing; its success makes the run succeed', async () => {
+      const fakes = await firedJob(spec);
+      const { syncer, ecs, statusWriter, events, poller, fired } = fakes;
+      const stopped = new Date(firstFiring.getTime() + 30_000);
+      const decision = await failOnce(fakes, stopped);
+      let now = withStatus(fired, statusWriter.last());
+      const held = now.status?.runs?.[0];
+      expect(held).to.include({ result: 'Running' });
+      expect(held?.message).to.match(/exited 1/);
+      expect(held?.retryAt, 'the retry time, recorded').to.be.a('string');
+      const retryAt = new Date(held?.retryAt as string);
+      expect(retryAt.getTime() - stopped.getTime()).to.be.within(8_000, 12_000);
+      expect(decision.requeueAt?.toISOString(), 'the queue brings the job back then').to.equal(retryAt.toISOString());
+      expect(events.reasons()).to.not.include('TaskFailed');
+
+      await syncer.sync(now, retryAt);
+      now = withStatus(fired, statusWriter.last());
+      const relaunched = now.status?.runs?.[0];
+      expect(ecs.runTaskCalls, 'one RunTask more').to.have.length(2);
+      expect(ecs.runTaskCalls[1]?.clientToken, 'tokens of its own').to.not.equal(ecs.runTaskCalls[0]?.clientToken);
+      expect(ecs.runTaskCalls[1]?.tags).to.deep.include({ key: 'ecs-scheduler.io/schedule-time', value: firstFiring.toISOString() });
+      expect(relaunched).to.include({ result: 'Running', retries: 1 });
+      expect(relaunched?.tasks.map((t) => [t.result, t.relaunched])).to.deep.equal([['Failed', true], [undefined, undefined]]);
+      expect(events.reasons()).to.include('TaskRetry');
+
+      ecs.stop(ecs.launched()[1]?.taskArn as string);
+      await poller.pollOnce();
+      await syncer.sync(now, new Date(retryAt.getTime() + 30_000));
+      const run = statusWriter.last()?.runs?.[0];
+      expect(run).to.include({ result: 'Succeeded', retries: 1 });
+      expect(run?.message, 'the made-good failure is in the tasks, not the run').to.equal(undefined);
+    });
+
+    it('retries used up: the relaunched task failing again fails the run', async () => {
+      const fakes = await firedJob(spec);
+      const { syncer, ecs, statusWriter, events, poller, fired } = fakes;
+      await failOnce(fakes, new Date(firstFiring.getTime() + 30_000));
+      const retryAt = new Date(statusWriter.last()?.runs?.[0]?.retryAt as string);
+      await syncer.sync(withStatus(fired, statusWriter.last()), retryAt);
+      ecs.stop(ecs.launched()[1]?.taskArn as string, { containers: [{ name: 'app', exitCode: 2 }] });
+      await poller.pollOnce();
+      await syncer.sync(withStatus(fired, statusWriter.last()), new Date(retryAt.getTime() + 30_000));
+      expect(statusWriter.last()?.runs?.[0]).to.include({ result: 'Failed', reason: 'TaskFailed' });
+      expect(events.reasons().filter((r) => r === 'TaskRetry')).to.have.length(1);
+      expect(events.reasons()).to.include('TaskFailed');
+      expect(ecs.runTaskCalls).to.have.length(2);
+    });
+
+    it('no retry past the job\'s next firing: the run fails at once', async () => {
+      const fakes = await firedJob(spec);
+      const decision = await failOnce(fakes, new Date(secondFiring.getTime() - 5_000));
+      expect(fakes.statusWriter.last()?.runs?.[0]).to.include({ result: 'Failed', reason: 'TaskFailed' });
+      expect(decision.requeueAt?.toISOString()).to.equal(secondFiring.toISOString());
+      expect(fakes.ecs.runTaskCalls).to.have.length(1);
+    });
+
+    it('off by default: a failed task fails the run at once', async () => {
+      const fakes = await firedJob({ retry: { limit: 3 } });
+      await failOnce(fakes, new Date(firstFiring.getTime() + 30_000));
+      expect(fakes.statusWriter.last()?.runs?.[0]).to.include({ result: 'Failed' });
+    });
+  });
 });

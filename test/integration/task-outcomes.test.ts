@@ -99,6 +99,37 @@ describe('task outcomes against the real apiserver', function () {
     await jobs.delete('polled');
   });
 
+  it('retry.onTaskFailure (our ECS): a task that exits 1 is launched again, and the run succeeds with it', async () => {
+    const ecs: FaultyEcs = await startFaultyEcs({ taskSeconds: 1, seed: 2 });
+    cleanup.push(() => ecs.close());
+    // The first task exits 1, the next 0.
+    ecs.ecs.outcome.next.push(1);
+    const controller = startController(stack, {
+      identity: 'outcomes-retry',
+      namespace,
+      leaseName: `${namespace}-retry`,
+      args: ['--task-poll-seconds', '1'],
+      env: { AWS_ENDPOINT_URL: ecs.url },
+    });
+    running.push(controller);
+    await lead(controller);
+    // Every 20 s; tasks run 1 s; a retry 1 s (+-20 %) after a failure.
+    const created = await jobs.create('retried', { taskDefinition: 'sleeper-task', schedule: '*/20', retry: { onTaskFailure: true, limit: 2, backoffSeconds: 1 } });
+    const done = await waitForValue('the run finished', async () => {
+      const job = await jobs.get('retried');
+      const result = job.status?.runs?.at(-1)?.result;
+      return result === undefined || result === 'Running' ? undefined : job;
+    }, { timeoutMs: 45_000 });
+    // The oldest run: the first firing's (a later firing may have come meanwhile).
+    const run = done.status?.runs?.at(-1);
+    const launches = ecs.ecs.launches.filter((l) => l.startedBy === created.metadata.uid).slice(0, 2);
+    expect(run).to.include({ result: 'Succeeded', retries: 1 });
+    expect(run?.tasks.map((t) => [t.result, t.relaunched === true])).to.deep.equal([['Failed', true], ['Succeeded', false]]);
+    expect(launches.map((l) => l.scheduleTime), 'both launches are the same firing').to.deep.equal([run?.scheduleTime, run?.scheduleTime]);
+    await waitFor('a TaskRetry Event', async () => (await eventsOf(stack, 'retried')).some((e) => e.reason === 'TaskRetry'), { timeoutMs: 10_000 });
+    await jobs.delete('retried');
+  });
+
   it('by DescribeTasks (moto): StopTask moves a task to STOPPED and its run finishes', async () => {
     const controller = startController(stack, { identity: 'outcomes-moto', namespace, leaseName: `${namespace}-moto`, args: ['--task-poll-seconds', '1'] });
     running.push(controller);
