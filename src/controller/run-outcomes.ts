@@ -1,12 +1,11 @@
 import type { Logger } from 'winston';
-import type { RunRecord, ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
+import { maxRecordedTasks, type RunRecord, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
-import type { TaskState } from '../aws/task-state.js';
+import { hasStopped, type TaskState } from '../aws/task-state.js';
 import { findCondition } from './conditions.js';
 import { lastRunCondition } from './job-status.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { JobEvent } from './ports.js';
-import { maxRecordedTasks } from '../api/index.js';
 import type { FiringOutcome, PendingFiring } from './firing-runner.js';
 import { defaultRetryLimit, firingDeadline, retryTime } from './firing-deadline.js';
 import { resolveJobSchedule } from './job-schedule.js';
@@ -53,7 +52,7 @@ export class RunOutcomes {
       .filter((run) => run.result === 'Running')
       .flatMap((run) => run.tasks.filter((task) => !taskStopped(task)))
       .flatMap((task) => tracker.stateOf(task.taskArn) ?? [])
-      .filter((state) => state.lastStatus !== undefined);
+      .filter(hasStopped);
     const essentials = await this.essentialsOf(job, stoppedStates);
     const applied = applyTaskStates({
       runs,

@@ -48,6 +48,21 @@ describe('task outcomes against the real apiserver', function () {
     jobs = new Jobs(stack.kubeConfig, namespace);
   });
 
+  /**
+   * Creates a job that fires daily at 03:00 (nothing scheduled during a test), runs it once with a run-now
+   * request, and waits until moto has its task and status shows the run Running. Returns the task.
+   */
+  const runOnce = async (name: string, value: string) => {
+    const created = await jobs.create(name, { taskDefinition: 'sleeper-task', schedule: '0 0 3' });
+    await jobs.annotate(name, 'ecs-scheduler.io/run-now', value);
+    const [task] = await waitForValue('the task launched', async () => {
+      const tasks = await tasksOfJob(stack, created.metadata.uid);
+      return tasks.length > 0 ? tasks : undefined;
+    }, { timeoutMs: 20_000 });
+    await waitFor('the run recorded as Running', async () => (await jobs.get(name)).status?.runs?.[0]?.result === 'Running', { timeoutMs: 10_000 });
+    return task;
+  };
+
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') for (const c of running) process.stderr.write(`controller log:\n${c.process.logTail(40)}\n`);
     for (const c of running.splice(0)) await c.process.stop();
@@ -134,14 +149,7 @@ describe('task outcomes against the real apiserver', function () {
     const controller = startController(stack, { identity: 'outcomes-moto', namespace, leaseName: `${namespace}-moto`, args: ['--task-poll-seconds', '1'] });
     running.push(controller);
     await lead(controller);
-    // Daily at 03:00 with a run-now: one launch, nothing scheduled during the test.
-    const created = await jobs.create('stopped', { taskDefinition: 'sleeper-task', schedule: '0 0 3' });
-    await jobs.annotate('stopped', 'ecs-scheduler.io/run-now', 'moto-1');
-    const [task] = await waitForValue('the task launched', async () => {
-      const tasks = await tasksOfJob(stack, created.metadata.uid);
-      return tasks.length > 0 ? tasks : undefined;
-    }, { timeoutMs: 20_000 });
-    await waitFor('the run recorded as Running', async () => (await jobs.get('stopped')).status?.runs?.[0]?.result === 'Running', { timeoutMs: 10_000 });
+    const task = await runOnce('stopped', 'moto-1');
     const ecs = new ECSClient({ endpoint: stack.aws.endpoint, region: stack.aws.region, credentials: stack.aws.credentials });
     await ecs.send(new StopTaskCommand({ cluster: 'default', task: task?.taskArn, reason: 'stopped by the test' }));
     const finished = await waitForValue('the run finished', async () => {
@@ -168,13 +176,8 @@ describe('task outcomes against the real apiserver', function () {
     });
     running.push(controller);
     await lead(controller);
-    const created = await jobs.create('evented', { taskDefinition: 'sleeper-task', schedule: '0 0 3' });
-    await jobs.annotate('evented', 'ecs-scheduler.io/run-now', 'events-1');
-    const [task] = await waitForValue('the task launched', async () => {
-      const tasks = await tasksOfJob(stack, created.metadata.uid);
-      return tasks.length > 0 ? tasks : undefined;
-    }, { timeoutMs: 20_000 });
-    await waitFor('the run recorded as Running', async () => (await jobs.get('evented')).status?.runs?.[0]?.result === 'Running', { timeoutMs: 10_000 });
+    const task = await runOnce('evented', 'events-1');
+    const created = await jobs.get('evented');
 
     const event = (version: number, lastStatus: string, exitCode?: number) => ({
       ...sample,
