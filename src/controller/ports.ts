@@ -3,7 +3,10 @@ import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 // The narrow interfaces through which the sync reaches Kubernetes. Real ones live in src/kube, fakes in
 // test/fakes.
 
-/** Writes a job's status subresource. Throws when the write did not happen. */
+/**
+ * Writes a job's status subresource. Throws when the write did not happen. The status handed over is
+ * the writer's from then on: the caller does not change it afterwards (it may be kept as it is).
+ */
 export interface JobStatusWriter {
   writeStatus(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void>;
 }

@@ -123,7 +123,10 @@ export class StatusRecorder implements OverlayStatusWriter {
       this.entries.set(uid, entry);
     }
     entry.job = addressOf(job);
-    entry.wanted = structuredClone(status);
+    // Kept as given, not copied: a sync builds its status afresh (a shallow copy of the job's, with each
+    // field it changes replaced, never edited in place) and hands it over last. A copy here cost the
+    // largest share of the controller's own CPU once status carried the run history (docs/benchmarks.md).
+    entry.wanted = status;
     this.schedule(entry, this.delayOf(entry));
   }
 
@@ -232,8 +235,8 @@ export class StatusRecorder implements OverlayStatusWriter {
     const job = entry.job;
     if (job === undefined || this.entries.get(job.metadata.uid) !== entry || sameStatus(entry.wanted, entry.written)) return;
     const { uid, namespace, name } = job.metadata;
-    // `wanted` is never changed in place (writeStatus replaces it with a copy of its own), so it can be
-    // sent and kept as `written` without another copy.
+    // `wanted` is never changed in place (writeStatus replaces it, see there), so it can be sent and kept
+    // as `written` without a copy.
     const sent = entry.wanted;
     const write = this.options.patcher.patchStatus(job, entry.written, sent);
     entry.inFlight = write.then(

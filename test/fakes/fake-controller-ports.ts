@@ -7,9 +7,12 @@ export class FakeStatusWriter implements JobStatusWriter {
   readonly writes: ScheduledEcsJobStatus[] = [];
   readonly jobs: ScheduledEcsJob[] = [];
 
+  // The status is frozen, deeply: a sync that changed it after handing it over would throw here, as
+  // the real writer (StatusRecorder) keeps it as given.
   async writeStatus(job: ScheduledEcsJob, status: ScheduledEcsJobStatus): Promise<void> {
     this.writes.push(structuredClone(status));
     this.jobs.push(job);
+    deepFreeze(status);
   }
 
   last(): ScheduledEcsJobStatus | undefined {
@@ -52,4 +55,10 @@ export class FakeLeadership implements Leadership {
   isLeader(): boolean {
     return this.leader;
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
