@@ -169,6 +169,20 @@ describe('the Helm chart against the real apiserver (helm lint, template, instal
     expect(single.map((o) => o.kind), 'no budget that would block every drain').not.to.include('PodDisruptionBudget');
   });
 
+  it('passes the task events queue and the poll period to the controller when set, and nothing by default', async () => {
+    const argsOf = async (...set: string[]) => {
+      const objects = parseObjects((await helm('template', 'events', chart, ...set)).stdout);
+      const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+      return (deployment.spec.template.spec.containers[0]?.args ?? []).filter((a) => a.startsWith('--task-'));
+    };
+    expect(await argsOf()).to.deep.equal([]);
+    const queue = 'https://sqs.us-east-1.amazonaws.com/111122223333/ecs-scheduler-task-events';
+    expect(await argsOf('--set', `controller.taskEvents.queue=${queue},controller.taskEvents.pollSeconds=30`)).to.deep.equal([
+      `--task-events-queue=${queue}`,
+      '--task-poll-seconds=30',
+    ]);
+  });
+
   it('renders what manifests/ deploys: RBAC rules, container args, env, probes, resources, securityContext', async () => {
     const roleArn = 'arn:aws:iam::111122223333:role/ecs-scheduler'; // the example role of manifests/base
     for (const [overlay, shim] of [['manifests', 'false'], ['manifests/shim', 'true']] as const) {
