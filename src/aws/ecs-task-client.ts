@@ -49,40 +49,38 @@ export class EcsTaskClient implements EcsTasks {
   }
 
   async describeTasks(options: { cluster: string; taskArns: string[] }): Promise<TaggedTask[]> {
-    const described: TaggedTask[] = [];
-    for (let i = 0; i < options.taskArns.length; i += describeBatch) {
-      const tasks = options.taskArns.slice(i, i + describeBatch);
-      const out: { tasks?: WireTask[] } = await this.client.call('DescribeTasks', { cluster: options.cluster, tasks, include: ['TAGS'] });
-      for (const task of out.tasks ?? []) {
-        if (task.taskArn === undefined) continue;
-        const tags: Record<string, string> = {};
-        for (const tag of task.tags ?? []) if (tag.key !== undefined) tags[tag.key] = tag.value ?? '';
-        described.push({
-          taskArn: task.taskArn,
-          ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }),
-          tags,
-        });
-      }
-    }
-    return described;
+    const { tasks } = await this.describe(options.cluster, options.taskArns, ['TAGS']);
+    return tasks.flatMap((task) => {
+      if (typeof task.taskArn !== 'string') return [];
+      const tags: Record<string, string> = {};
+      for (const tag of (task as WireTask).tags ?? []) if (tag.key !== undefined) tags[tag.key] = tag.value ?? '';
+      const host = (task as WireTask).containerInstanceArn;
+      return [{ taskArn: task.taskArn, ...(host && { containerInstanceArn: host }), tags }];
+    });
   }
 
   async describeTaskStates(options: { cluster: string; taskArns: string[] }): Promise<{ states: TaskState[]; missing: string[] }> {
-    const states: TaskState[] = [];
-    const missing: string[] = [];
-    for (let i = 0; i < options.taskArns.length; i += describeBatch) {
-      const tasks = options.taskArns.slice(i, i + describeBatch);
+    const { tasks, failures } = await this.describe(options.cluster, options.taskArns);
+    return {
+      states: tasks.flatMap((task) => taskStateOf(task) ?? []),
+      missing: failures.flatMap((f) => (f.reason === 'MISSING' && f.arn !== undefined ? [f.arn] : [])),
+    };
+  }
+
+  /** DescribeTasks of every task given, in calls of at most 100: the tasks and failures ECS answered. */
+  private async describe(cluster: string, taskArns: string[], include?: string[]): Promise<{ tasks: Record<string, unknown>[]; failures: WireFailure[] }> {
+    const tasks: Record<string, unknown>[] = [];
+    const failures: WireFailure[] = [];
+    for (let i = 0; i < taskArns.length; i += describeBatch) {
       const out: { tasks?: Record<string, unknown>[]; failures?: WireFailure[] } = await this.client.call('DescribeTasks', {
-        cluster: options.cluster,
-        tasks,
+        cluster,
+        tasks: taskArns.slice(i, i + describeBatch),
+        ...(include && { include }),
       });
-      for (const task of out.tasks ?? []) {
-        const state = taskStateOf(task);
-        if (state !== undefined) states.push(state);
-      }
-      for (const failure of out.failures ?? []) if (failure.reason === 'MISSING' && failure.arn !== undefined) missing.push(failure.arn);
+      tasks.push(...(out.tasks ?? []));
+      failures.push(...(out.failures ?? []));
     }
-    return { states, missing };
+    return { tasks, failures };
   }
 
   // A revision never changes: its answer is kept for the life of the process (one entry per revision

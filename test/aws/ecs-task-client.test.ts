@@ -56,6 +56,16 @@ describe('EcsTaskClient against an ECS endpoint that enforces the API reference'
     expect(described.map((t) => t.taskArn)).to.have.members(arns);
   });
 
+  it('reads the states of more than 100 tasks, and names those ECS no longer knows (MISSING)', async () => {
+    const startedBy = '3f0c1a52-6f2c-4c1e-9f57-0a9d6c0e1a02';
+    const arns = await ecs.listActiveTaskArns({ cluster, startedBy });
+    const gone = 'arn:aws:ecs:us-east-1:123456789012:task/default/00000000000000000000000000000000';
+    const { states, missing } = await ecs.describeTaskStates({ cluster, taskArns: [...arns, gone] });
+    expect(states.map((s) => s.taskArn)).to.have.members(arns);
+    expect(states[0]).to.deep.include({ lastStatus: 'RUNNING', startedBy, version: 1, containers: [{ name: 'app' }] });
+    expect(missing).to.deep.equal([gone]);
+  });
+
   it('is refused, as by ECS, when a RunTask asks for more than 10 tasks', async () => {
     const error = await run('3f0c1a52-6f2c-4c1e-9f57-0a9d6c0e1a03', 11).then(
       () => undefined,
