@@ -188,6 +188,10 @@ class MemoryStatusWriter implements OverlayStatusWriter {
     return job;
   }
 
+  latestStatus(job: ScheduledEcsJob): ScheduledEcsJob['status'] {
+    return job.status;
+  }
+
   forget(): void {}
 
   forgetAll(): void {}

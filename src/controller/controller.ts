@@ -208,7 +208,7 @@ export class Controller {
     }
     const job = this.options.statusWriter.withLatestStatus(parsed.job);
     const decision = await this.options.syncer.sync(job, this.options.clock.now());
-    exportJobMetrics(this.options.metrics, this.options.statusWriter.withLatestStatus(parsed.job));
+    exportJobMetrics(this.options.metrics, job.metadata, this.options.statusWriter.latestStatus(job));
     return decision.requeueAt;
   }
 

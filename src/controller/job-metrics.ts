@@ -1,4 +1,4 @@
-import type { ScheduledEcsJob } from '../api/index.js';
+import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 import { findCondition } from './conditions.js';
 import type { ControllerMetrics } from './metrics.js';
 
@@ -6,10 +6,13 @@ import type { ControllerMetrics } from './metrics.js';
 // from the job's status after each reconcile. One series per job and gauge, dropped with the job.
 
 /** Sets the job's gauges from its status (as this reconcile left it). */
-export function exportJobMetrics(metrics: ControllerMetrics, job: ScheduledEcsJob): void {
-  const { status } = job;
+export function exportJobMetrics(
+  metrics: ControllerMetrics,
+  job: Pick<ScheduledEcsJob['metadata'], 'namespace' | 'name'>,
+  status: ScheduledEcsJobStatus | undefined,
+): void {
   if (status?.lastScheduleTime === undefined) return; // never fired: nothing to say yet
-  const labels = { sej_namespace: job.metadata.namespace, sej: job.metadata.name };
+  const labels = { sej_namespace: job.namespace, sej: job.name };
   if (status.lastSuccessfulTime !== undefined) metrics.lastSuccess.set(labels, Date.parse(status.lastSuccessfulTime) / 1000);
   metrics.lastRunFailed.set(labels, findCondition(status.conditions, 'LastRunSucceeded')?.status === 'False' ? 1 : 0);
   if (status.nextRun !== undefined) {

@@ -19,6 +19,8 @@ export interface StatusPatcher {
 /** A status writer that remembers what it wrote until the cache shows it (see StatusRecorder). */
 export interface OverlayStatusWriter extends JobStatusWriter {
   withLatestStatus(job: ScheduledEcsJob): ScheduledEcsJob;
+  /** The status last recorded for the job, or the job's own: a read only, with none of withLatestStatus's upkeep. */
+  latestStatus(job: ScheduledEcsJob): ScheduledEcsJobStatus | undefined;
   forget(uid: string): void;
   forgetAll(): void;
   /** Writes what is recorded and not yet written, now. */

@@ -149,6 +149,10 @@ export class StatusRecorder implements OverlayStatusWriter {
     return { ...job, status: entry.wanted };
   }
 
+  latestStatus(job: ScheduledEcsJob): ScheduledEcsJobStatus | undefined {
+    return this.entries.get(job.metadata.uid)?.wanted ?? job.status;
+  }
+
   /** How many jobs have a status recorded and not yet written. */
   get backlog(): number {
     let n = 0;

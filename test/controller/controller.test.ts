@@ -30,6 +30,7 @@ function controllerWith(failures: Error[], requeueAfterMs?: number) {
   } as unknown as JobSyncer;
   const statusWriter = Object.assign(new FakeStatusWriter(), {
     withLatestStatus: <T>(j: T) => j,
+    latestStatus: (j: { status?: object }) => j.status,
     forget: () => undefined,
     forgetAll: () => undefined,
     flushAll: async () => undefined,

@@ -21,18 +21,19 @@ describe('per-job metrics', () => {
 
   it('a job that never fired has none', async () => {
     const metrics = new ControllerMetrics();
-    exportJobMetrics(metrics, job());
+    exportJobMetrics(metrics, job().metadata, job().status);
     expect(await series(metrics)).to.deep.equal([]);
   });
 
   it('after a failed run: last run failed 1, the interval between firings, the last success', async () => {
     const metrics = new ControllerMetrics();
-    exportJobMetrics(metrics, job({}, {
+    const failed = job({}, {
       lastScheduleTime: firstFiring.toISOString(),
       nextRun: secondFiring.toISOString(),
       lastSuccessfulTime: '2026-03-02T09:00:30Z',
       conditions: [condition('False')],
-    }));
+    });
+    exportJobMetrics(metrics, failed.metadata, failed.status);
     expect(await series(metrics)).to.have.members([
       'ecs_scheduler_last_success_timestamp_seconds{sej_namespace="default",sej="sleeper-task"} 1772442030',
       'ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 1',
@@ -42,7 +43,8 @@ describe('per-job metrics', () => {
 
   it('a success sets last run failed back to 0; a deleted job loses its series', async () => {
     const metrics = new ControllerMetrics();
-    exportJobMetrics(metrics, job({}, { lastScheduleTime: firstFiring.toISOString(), conditions: [condition('True')] }));
+    const succeeded = job({}, { lastScheduleTime: firstFiring.toISOString(), conditions: [condition('True')] });
+    exportJobMetrics(metrics, succeeded.metadata, succeeded.status);
     expect(await series(metrics)).to.deep.equal(['ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 0']);
     dropJobMetrics(metrics, 'default/sleeper-task');
     expect(await series(metrics)).to.deep.equal([]);

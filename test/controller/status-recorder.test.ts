@@ -57,7 +57,9 @@ describe('StatusRecorder', () => {
   it('syncs read the recorded status until the cache shows it, then the overlay is dropped', async () => {
     const { clock, statuses } = recorder();
     const wanted = { lastScheduleTime: '2026-03-02T09:05:00.000Z' };
+    expect(statuses.latestStatus(job({}, { nextRun: 'cached' })), 'nothing recorded: the job\'s own').to.deep.equal({ nextRun: 'cached' });
     await statuses.writeStatus(job(), wanted);
+    expect(statuses.latestStatus(job({}, {})), 'what was recorded, the cache lagging or not').to.equal(wanted);
     expect(statuses.withLatestStatus(job()).status).to.deep.equal(wanted);
     clock.advance(1000);
     await settle();
