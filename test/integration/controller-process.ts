@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackgroundProcess } from '../../hack/stack/background-process.js';
 import type { Stack } from './stack.js';
+import { waitFor } from './wait-for.js';
 
 const repo = new URL('../../', import.meta.url).pathname;
 
@@ -90,4 +91,9 @@ export function startController(
         .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
   };
+}
+
+/** Waits until the controller says it leads (and so fires): a process under tsx takes a few seconds to start. */
+export function waitUntilLeading(controller: ControllerProcess): Promise<void> {
+  return waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
 }

@@ -4,7 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { scheduleSeed } from '../../src/api/index.js';
 import { resolveRandomFields } from '../../src/schedule/index.js';
-import { startController, type ControllerProcess } from './controller-process.js';
+import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs, tasksOfJob, tasksPerFiring } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
@@ -27,9 +27,7 @@ describe('controller against kube-apiserver and moto', function () {
     controller = startController(stack, { identity: 'solo', namespace, leaseName: 'controller-it' });
     // Timing is measured from the first firing: it must not fall before the controller leads (a process
     // started under tsx on a loaded machine takes a few seconds).
-    await waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), {
-      timeoutMs: 30_000,
-    });
+    await waitUntilLeading(controller);
   });
 
   afterEach(function () {

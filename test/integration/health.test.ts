@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { hackDir } from '../../hack/stack/binaries.js';
-import { startController, type ControllerProcess } from './controller-process.js';
+import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs, type JobObject } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { startFaultyEcs } from './ecs-faults.js';
@@ -34,8 +34,7 @@ describe('job health as kstatus reads it (real apiserver, moto, kstatus)', funct
     JSON.parse(execFileSync(kstatus, { input: JSON.stringify(object), encoding: 'utf8' })) as Health;
   const start = async () => {
     controller = startController(stack, { identity: 'health', namespace, leaseName: 'health-it' });
-    const running = controller;
-    await waitFor('the controller to lead', async () => running.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
+    await waitUntilLeading(controller);
   };
   const healthOnceObserved = async (name: string): Promise<Health> => {
     await waitFor(`the controller to observe ${name}`, async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startController, type ControllerProcess } from './controller-process.js';
+import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
@@ -30,7 +30,7 @@ describe('launch retries against the real apiserver and an ECS short of capacity
       leaseName: namespace,
       env: { AWS_ENDPOINT_URL: ecs.url, ECSS_ROUTINE_STATUS_SECONDS: '1' },
     });
-    await waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
+    await waitUntilLeading(controller);
   });
 
   afterEach(function () {

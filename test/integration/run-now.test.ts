@@ -7,7 +7,7 @@ import winston from 'winston';
 import { runNowAnnotation } from '../../src/api/index.js';
 import { startShimServer } from '../../src/shim/server.js';
 import { send, sendJson } from '../shim/shim-harness.js';
-import { startController, type ControllerProcess } from './controller-process.js';
+import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs, tasksOfJob } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
@@ -36,8 +36,6 @@ describe('run-now against kube-apiserver and moto', function () {
   const handled = (name: string, value: string) =>
     waitFor(`run-now ${value} handled`, async () => (await jobs.get(name)).status?.runNow?.value === value, { timeoutMs: 20_000 });
   const launchedFor = async (uid: string, value: string) => (await tasksOfJob(stack, uid)).filter((t) => t.runNow === value);
-  const lead = async (controller: ControllerProcess) =>
-    waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
 
   before(async function () {
     this.timeout(stackStartTimeoutMs);
@@ -55,7 +53,7 @@ describe('run-now against kube-apiserver and moto', function () {
   it('ecs-scheduler run fires once; the same value again fires nothing; a new value fires again', async () => {
     const controller = startController(stack, { identity: 'run-now', namespace, leaseName: namespace });
     running.push(controller);
-    await lead(controller);
+    await waitUntilLeading(controller);
     const created = await jobs.create('on-demand', { ...quiet, concurrencyPolicy: 'Allow' });
 
     const { stdout } = await cli('on-demand', '--value', 'deploy-1');
@@ -82,7 +80,7 @@ describe('run-now against kube-apiserver and moto', function () {
     running.push(controller);
     const shim = await startShimServer({ kubeConfig: stack.kubeConfig, namespace, port: 0, logger: winston.createLogger({ silent: true }) });
     try {
-      await lead(controller);
+      await waitUntilLeading(controller);
       expect((await sendJson(shim.url, 'POST', '/jobs', { id: 'by-curl', ...quiet })).status).to.equal(201);
       const ran = await send(shim.url, 'POST', '/jobs/by-curl/run');
       const { runNow } = ran.json as { runNow: string };
@@ -112,7 +110,7 @@ describe('run-now against kube-apiserver and moto', function () {
       env: { ECSS_FAILPOINT: 'exit-after-runtask' },
     });
     running.push(dying);
-    await lead(dying);
+    await waitUntilLeading(dying);
     await kubectlAnnotate('crash-run', 'once');
     expect(await dying.process.exited, 'the failpoint exit code').to.equal(137);
     running.pop();

@@ -3,7 +3,7 @@ import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { startController, type ControllerProcess } from './controller-process.js';
+import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs, tasksOfJob, type JobObject } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
@@ -19,8 +19,6 @@ const sample = JSON.parse(readFileSync(new URL('../aws/fixtures/task-state-chang
   detail: Record<string, unknown>;
 };
 
-const lead = (controller: ControllerProcess) =>
-  waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
 
 /** The controller's /metrics text (its health port is chosen at start and logged). */
 async function metricsOf(controller: ControllerProcess): Promise<string> {
@@ -80,7 +78,7 @@ describe('task outcomes against the real apiserver', function () {
       env: { AWS_ENDPOINT_URL: ecs.url, ECSS_ROUTINE_STATUS_SECONDS: '1' },
     });
     running.push(controller);
-    await lead(controller);
+    await waitUntilLeading(controller);
     // Every 5 s; a task runs 1 s.
     await jobs.create('polled', { taskDefinition: 'sleeper-task', schedule: '*/5' });
     const succeeded = await waitForValue('a run recorded as Succeeded', async () => {
@@ -127,7 +125,7 @@ describe('task outcomes against the real apiserver', function () {
       env: { AWS_ENDPOINT_URL: ecs.url },
     });
     running.push(controller);
-    await lead(controller);
+    await waitUntilLeading(controller);
     // Every 20 s; tasks run 1 s; a retry 1 s (+-20 %) after a failure.
     const created = await jobs.create('retried', { taskDefinition: 'sleeper-task', schedule: '*/20', retry: { onTaskFailure: true, limit: 2, backoffSeconds: 1 } });
     const done = await waitForValue('the run finished', async () => {
@@ -148,7 +146,7 @@ describe('task outcomes against the real apiserver', function () {
   it('by DescribeTasks (moto): StopTask moves a task to STOPPED and its run finishes', async () => {
     const controller = startController(stack, { identity: 'outcomes-moto', namespace, leaseName: `${namespace}-moto`, args: ['--task-poll-seconds', '1'] });
     running.push(controller);
-    await lead(controller);
+    await waitUntilLeading(controller);
     const task = await runOnce('stopped', 'moto-1');
     const ecs = new ECSClient({ endpoint: stack.aws.endpoint, region: stack.aws.region, credentials: stack.aws.credentials });
     await ecs.send(new StopTaskCommand({ cluster: 'default', task: task?.taskArn, reason: 'stopped by the test' }));
@@ -175,7 +173,7 @@ describe('task outcomes against the real apiserver', function () {
       args: ['--task-events-queue', 'task-outcomes-it-events', '--task-poll-seconds', '300'],
     });
     running.push(controller);
-    await lead(controller);
+    await waitUntilLeading(controller);
     const task = await runOnce('evented', 'events-1');
     const created = await jobs.get('evented');
 
