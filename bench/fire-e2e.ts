@@ -327,7 +327,13 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   const ms = (l: Lateness) => `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`;
   console.log(`lateness (RunTask arrival - nominal time): ${ms(check.lateness)}`);
   console.log(`  RunTask handled by the local ECS - nominal time: ${ms(check.handledLateness)} (the stand-in's own queue included)`);
-  console.log(`active count read ahead (nominal time - the firing's ListTasks arrival): ${ms(check.listLead)} (${check.listLead.count} firings)`);
+  if (check.listLead.count > 0) console.log(`active count read ahead (nominal time - the firing's ListTasks arrival): ${ms(check.listLead)} (${check.listLead.count} firings)`);
+  const calls = new Map<string, number>();
+  for (const call of m.report.calls) {
+    if (call.atMs >= m.windowStart && call.atMs < m.windowEnd) calls.set(call.operation, (calls.get(call.operation) ?? 0) + 1);
+  }
+  const perFiring = (n: number) => (n / Math.max(1, check.launched)).toFixed(3);
+  console.log(`ECS calls in the window (per firing): ${[...calls].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n} (${perFiring(n)})`).join(', ')}`);
 
   console.log('\nCPU over the window (user + system, /proc/<pid>/stat)');
   const pct = (s: number) => `${((s / windowSeconds) * 100).toFixed(0)} % of one core`;

@@ -145,6 +145,8 @@ function requireString(body: Record<string, unknown>, field: string): string {
 export class LocalEcs {
   readonly arrivals: RunTaskArrival[] = [];
   readonly listArrivals: ListTasksArrival[] = [];
+  /** Every call that reached it, by operation and when (epoch ms), refused ones included. */
+  readonly calls: { operation: string; atMs: number }[] = [];
   /**
    * Tasks the next RunTask calls cannot place, as when a cluster lacks capacity: each call leaves up to
    * this many of its tasks unlaunched, answered in failures[] with `reason`, and counts them down.
@@ -168,6 +170,7 @@ export class LocalEcs {
    * `readAt` is when the request was read, if not now.
    */
   call(operation: string, body: Record<string, unknown>, readAt = readNow()): object {
+    this.calls.push({ operation, atMs: readAt.atMs });
     const violation = ecsRuleViolation(operation, body);
     if (violation !== undefined) throw new EcsError(violation.type, violation.message);
     switch (operation) {
@@ -406,7 +409,14 @@ export async function serveLocalEcs(ecs: LocalEcs, options: { faults?: FaultInje
 export type ParentMessage = { type: 'report' };
 export type ChildMessage =
   | { type: 'listening'; url: string }
-  | { type: 'report'; arrivals: RunTaskArrival[]; listArrivals: ListTasksArrival[]; cpuMicros: number; clockOffsetMs: number };
+  | {
+      type: 'report';
+      arrivals: RunTaskArrival[];
+      listArrivals: ListTasksArrival[];
+      calls: { operation: string; atMs: number }[];
+      cpuMicros: number;
+      clockOffsetMs: number;
+    };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'task-seconds': { type: 'string', default: '5' } } });
@@ -426,6 +436,7 @@ async function main(): Promise<void> {
       type: 'report',
       arrivals: ecs.arrivals,
       listArrivals: ecs.listArrivals,
+      calls: ecs.calls,
       cpuMicros: cpu.user + cpu.system,
       clockOffsetMs: preciseClockOffset(),
     };

@@ -13,6 +13,8 @@ export interface TaskState {
   taskArn: string;
   /** PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING or STOPPED. */
   lastStatus: string;
+  /** RUNNING while ECS means the task to run; STOPPED once it is stopping or stopped. */
+  desiredStatus?: string;
   /** Which state change this is: ECS increments it with each one, so a higher version is newer. */
   version?: number;
   startedBy?: string;
@@ -31,6 +33,14 @@ export const missingTask = 'MISSING';
 /** Whether the task has stopped: its last state change. */
 export function hasStopped(state: TaskState): boolean {
   return state.lastStatus === 'STOPPED';
+}
+
+/**
+ * Whether ECS counts the task as active: it has not stopped and its desired status is RUNNING, the set
+ * ListTasks returns by default (a task being stopped has the desired status STOPPED).
+ */
+export function isActive(state: TaskState): boolean {
+  return !hasStopped(state) && (state.desiredStatus === undefined || state.desiredStatus === 'RUNNING');
 }
 
 interface WireContainer {
@@ -57,6 +67,7 @@ export function taskStateOf(wire: Record<string, unknown>): TaskState | undefine
     taskArn,
     lastStatus,
     ...(typeof wire.version === 'number' && { version: wire.version }),
+    ...text('desiredStatus'),
     ...text('startedBy'),
     ...text('clusterArn'),
     ...text('taskDefinitionArn'),

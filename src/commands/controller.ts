@@ -7,13 +7,15 @@ import winston from 'winston';
 import { awsClientSettings, defaultAwsTimeouts } from '../aws/client-settings.js';
 import { SqsTaskEventQueue } from '../aws/task-event-queue.js';
 import { TaskPoller } from '../controller/task-poller.js';
+import { ActiveTasks } from '../controller/active-tasks.js';
+import { BatchedTaskStates } from '../aws/batched-task-states.js';
 import { TaskTracker } from '../controller/task-tracker.js';
 import { looksFailed } from '../controller/task-success.js';
 import type { TaskState } from '../aws/task-state.js';
 import { defaultEcsRateLimits, EcsRateLimiter, type EcsRateLimits } from '../aws/ecs-rate-limiter.js';
 import { EcsTaskClient } from '../aws/ecs-task-client.js';
 import { SqsQueueDepth } from '../aws/queue-depth.js';
-import { systemClock, systemTimers } from '../controller/clock.js';
+import { systemClock, systemTimers, type Clock } from '../controller/clock.js';
 import { ArmedFirings } from '../controller/armed-firings.js';
 import { Controller, stillWantedIn } from '../controller/controller.js';
 import { startHealthServer } from '../controller/health-server.js';
@@ -269,6 +271,38 @@ function taskFollowers(options: {
   return queue === undefined ? [poller] : [queue, poller];
 }
 
+/**
+ * Active counts for firings from the tasks known to be each job's (ActiveTasks), asked about in batches;
+ * what ECS answers is news for the tracker too, as a poll's answer is.
+ */
+function knownActiveTasks(options: {
+  ecs: EcsTaskClient;
+  tracker: TaskTracker;
+  clock: Clock;
+  metrics: ControllerMetrics;
+  news: (key: string, state: TaskState) => void;
+}): ActiveTasks {
+  const { ecs, tracker, clock, metrics, news } = options;
+  const batched = new BatchedTaskStates({
+    ecs,
+    // MISSING is not news here: a task launched a moment ago may not be known to DescribeTasks yet (ECS
+    // is eventually consistent); the poller, asking much later, takes it as stopped.
+    onAnswer: ({ states }) => {
+      for (const state of states) {
+        const seen = tracker.observe(state);
+        if (seen.key !== undefined) news(seen.key, state);
+      }
+    },
+  });
+  return new ActiveTasks({
+    ecs,
+    describe: (cluster, taskArns) => batched.describe(cluster, taskArns),
+    knownStopped: (taskArn) => tracker.knownStopped(taskArn),
+    clock,
+    onCount: (source) => metrics.activeCounts.inc({ source }),
+  });
+}
+
 // With a task events queue, the poller only resynchronises: what a lost event left unknown.
 const resyncPollSeconds = 300;
 
@@ -329,9 +363,11 @@ async function runController(settings: ControllerSettings): Promise<number> {
   const tracker = new TaskTracker();
   const news = (key: string, state: TaskState) => late.controller?.handlers.taskChanged(key, looksFailed(state));
   const followers = taskFollowers({ settings, tracker, ecs, timers, logger, metrics, news });
+  const activeTasks = knownActiveTasks({ ecs, tracker, clock, metrics, news });
   const syncer = new JobSyncer({
     ecs,
     tracker,
+    activeTasks,
     queues: new SqsQueueDepth(new SQSClient(awsClientSettings())),
     statusWriter,
     events,

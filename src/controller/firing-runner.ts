@@ -1,12 +1,14 @@
 import type { LaunchedTask, ScheduledEcsJob } from '../api/index.js';
 import { describeAwsError, isClientTokenConflict, isRetryableAwsError } from '../aws/aws-errors.js';
 import { RateLimitDeadlineError } from '../aws/ecs-rate-limiter.js';
-import type { EcsTasks, LaunchFailure, RunTaskResult, TaggedTask } from '../aws/ecs-tasks.js';
+import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import type { EcsTasks, LaunchFailure, RunTaskOptions, RunTaskResult, TaggedTask } from '../aws/ecs-tasks.js';
 import { runTaskInput } from '../aws/run-task-input.js';
 import { startedByFor } from '../aws/task-identity.js';
 import { firingTasksOf, type FiringTasks } from './inherited-firing.js';
 import type { Logger } from 'winston';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
+import { ActiveTasks } from './active-tasks.js';
 import { launchBatches, type LaunchBatch } from '../aws/launch-batches.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Leadership } from './ports.js';
@@ -89,6 +91,8 @@ export interface FiringRunnerOptions {
   schedulerName: string;
   /** Called after each RunTask batch that ECS answered: a failpoint for crash tests, nothing in production. */
   afterRunTask?: () => void;
+  /** Where firings get their jobs' active tasks; by default a ListTasks for each. */
+  activeTasks?: ActiveTasks;
 }
 
 /**
@@ -97,7 +101,43 @@ export interface FiringRunnerOptions {
  * stays recorded and the retry sends the same client tokens.
  */
 export class FiringRunner {
-  constructor(private readonly options: FiringRunnerOptions) {}
+  private readonly active: ActiveTasks;
+
+  constructor(private readonly options: FiringRunnerOptions) {
+    this.active = options.activeTasks ?? new ActiveTasks({ ecs: options.ecs, clock: options.clock ?? systemClock, relistMs: 0 });
+  }
+
+  /** The ARNs of the job's active tasks (desired status RUNNING): what a firing plans from. */
+  activeTaskArns(job: ScheduledEcsJob, cluster: string): Promise<string[]> {
+    const { uid } = job.metadata;
+    return this.active.of({ uid, cluster, startedBy: startedByFor(uid) });
+  }
+
+  /** Forgets what it knows of a deleted job's tasks. */
+  forget(uid: string): void {
+    this.active.forget(uid);
+  }
+
+  /** Forgets what it knows of every job's tasks (a new leadership term). */
+  clear(): void {
+    this.active.clear();
+  }
+
+  /**
+   * RunTask, with the job's known tasks kept up to date: the tasks ECS launched are added; a call that
+   * failed may have launched tasks no answer named (a timeout, a conflict), so the job is listed again.
+   */
+  private async launch(uid: string, input: RunTaskCommandInput, options?: RunTaskOptions): Promise<RunTaskResult> {
+    try {
+      const result = await this.options.ecs.runTask(input, options);
+      this.active.launched(uid, result.tasks.map((task) => task.taskArn));
+      return result;
+    } catch (error) {
+      // Refused by our own rate limiter before it was sent: nothing launched.
+      if (!(error instanceof RateLimitDeadlineError)) this.active.unsure(uid);
+      throw error;
+    }
+  }
 
   async run(request: {
     job: ScheduledEcsJob;
@@ -151,7 +191,7 @@ export class FiringRunner {
     // Tasks of this attempt left unplaced for reasons worth retrying; undefined once any other failure came.
     let retryable: number | undefined = 0;
     const send = (batch: LaunchBatch, release?: Promise<void>) =>
-      ecs.runTask(runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }), {
+      this.launch(job.metadata.uid, runTaskInput({ job, cluster, scheduleTime: due, batch, schedulerName: this.options.schedulerName }), {
         ...(release && { release }),
         ...(request.notAfter && { notAfter: request.notAfter }),
       });
@@ -248,7 +288,7 @@ export class FiringRunner {
       if (!leadership.isLeader()) throw new LostLeadershipError();
       try {
         const input = runTaskInput({ job, cluster, runNow: value, batch, schedulerName: this.options.schedulerName });
-        this.record(batch, await ecs.runTask(input), tasks, failures);
+        this.record(batch, await this.launch(job.metadata.uid, input), tasks, failures);
       } catch (error) {
         if (isRetryableAwsError(error)) throw error;
         if (this.recordError(job, batch, error, failures) === 'failed') break;

@@ -136,6 +136,13 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
+  readonly activeCounts = new Counter({
+    name: 'ecs_scheduler_active_counts_total',
+    help: "Active task counts taken for firings, by how: ListTasks (the job's first count, every 5 minutes, or after an unsure launch), DescribeTasks (of the tasks known to be the job's, batched with other jobs'), Known (every known task already heard stopped: no call).",
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   // Read at scrape time: start-up at scale (docs/benchmarks.md, "Start-up at scale") is timed by these.
   readonly jobs = this.scrapedGauge('ecs_scheduler_jobs', 'Jobs in the informer cache.', () => this.gauges.jobs());
   readonly armed = this.scrapedGauge(

@@ -2,7 +2,6 @@ import type { Logger } from 'winston';
 import { maxRecordedTasks, pendingRunNow, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
 import type { QueueDepth } from '../aws/queue-depth.js';
-import { startedByFor } from '../aws/task-identity.js';
 import { setCondition } from './conditions.js';
 import { desiredTaskCount } from './desired-count.js';
 import { defaultRetryLimit, firingDeadline, resumableSeconds, retryTime } from './firing-deadline.js';
@@ -28,6 +27,7 @@ import { decideSync } from './sync-decision.js';
 import { RunNowRunner } from './run-now.js';
 import { launchedRun } from './run-history.js';
 import { RunOutcomes } from './run-outcomes.js';
+import type { ActiveTasks } from './active-tasks.js';
 import { TaskTracker } from './task-tracker.js';
 import { triggerMessages } from './trigger-messages.js';
 
@@ -61,6 +61,8 @@ export interface JobSyncerOptions {
   armLeadMs?: number;
   /** Called with a job's key when an armed firing is over, so the queue picks the job up again. */
   onArmedDone?: (key: string) => void;
+  /** Where firings get their jobs' active tasks (see FiringRunnerOptions). */
+  activeTasks?: ActiveTasks;
   /** What ECS reports of the launched tasks (events, polls); the sync folds it into status.runs. */
   tracker?: TaskTracker;
 }
@@ -132,6 +134,7 @@ export class JobSyncer {
     this.armedNothing.delete(uid);
     this.pending.delete(uid);
     this.runNow.forget(uid);
+    this.firings.forget(uid);
   }
 
   /**
@@ -143,6 +146,7 @@ export class JobSyncer {
     this.pending.clear();
     this.armedNothing.clear();
     this.tracker.clear();
+    this.firings.clear();
   }
 
   async sync(job: ScheduledEcsJob, now: Date): Promise<SyncDecision> {
@@ -443,14 +447,11 @@ export class JobSyncer {
 
   /** What a firing that wants `desired` tasks launches under the job's policy, and the tasks active now. */
   private async planFiring(job: ScheduledEcsJob, desired: number): Promise<{ plan: LaunchPlan; active: string[] }> {
-    const { spec, metadata } = job;
+    const { spec } = job;
     const policy = spec.concurrencyPolicy ?? 'TopUp';
     const cluster = this.clusterOf(job);
     // Allow launches whatever is active, and wanting nothing launches nothing: no ECS call for either.
-    const active =
-      desired > 0 && policy !== 'Allow'
-        ? await this.options.ecs.listActiveTaskArns({ cluster, startedBy: startedByFor(metadata.uid) })
-        : [];
+    const active = desired > 0 && policy !== 'Allow' ? await this.firings.activeTaskArns(job, cluster) : [];
     return { plan: planLaunch(policy, desired, active.length), active };
   }
 

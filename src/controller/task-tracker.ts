@@ -107,6 +107,12 @@ export class TaskTracker {
     return this.followed.get(taskArn)?.state;
   }
 
+  /** Whether the task is known to have stopped: followed and heard stopped, or folded into status as stopped. */
+  knownStopped(taskArn: string): boolean {
+    const state = this.followed.get(taskArn)?.state;
+    return state !== undefined ? hasStopped(state) : this.done.has(taskArn);
+  }
+
   /** Followed tasks not known to have stopped, by cluster: what a poll asks ECS about. */
   unfinished(): Map<string, string[]> {
     const byCluster = new Map<string, string[]>();

@@ -3,7 +3,7 @@ import type { ScheduledEcsJob, ScheduledEcsJobSpec, ScheduledEcsJobStatus } from
 import { ArmedFirings, type ArmedFiring } from '../../src/controller/armed-firings.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
 import { FakeClock } from '../fakes/fake-clock.js';
-import { JobSyncer } from '../../src/controller/sync-job.js';
+import { JobSyncer, type JobSyncerOptions } from '../../src/controller/sync-job.js';
 import { FakeEcs } from '../fakes/fake-ecs.js';
 import { FakeEvents, FakeLeadership, FakeQueueDepth, FakeStatusWriter } from '../fakes/fake-controller-ports.js';
 
@@ -37,6 +37,7 @@ export function syncerWithFakes(
   arming?: { clock: FakeClock; stillWanted?: (firing: ArmedFiring) => boolean },
   // When this syncer's replica began leading: firings due before it are inherited (looked for at ECS).
   leadingSince: Date = created,
+  more: Partial<JobSyncerOptions> = {},
 ) {
   const statusWriter = new FakeStatusWriter();
   const events = new FakeEvents();
@@ -65,6 +66,7 @@ export function syncerWithFakes(
     defaultCluster: 'default',
     schedulerName: 'ecs-scheduler',
     ...(arming && { armed, clock: arming.clock, onArmedDone: (key: string) => handedBack.push(key) }),
+    ...more,
   });
   syncer.beginLeading(leadingSince);
   return { syncer, ecs, statusWriter, events, leadership, queues, metrics, handedBack };

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ScheduledEcsJobSpec, ScheduledEcsJobStatus } from '../../src/api/index.js';
 import { clientError, FakeEcs, throttlingError } from '../fakes/fake-ecs.js';
 import { FiringRetryError } from '../../src/controller/firing-runner.js';
+import { ActiveTasks } from '../../src/controller/active-tasks.js';
 import {
   anHourAfterFirstFiring,
   created,
@@ -365,6 +366,32 @@ describe('JobSyncer.sync', () => {
     expect(ecs.launched()).to.have.length(2);
     expect(ecs.runTaskCalls[0]?.clientToken).to.equal(ecs.runTaskCalls[1]?.clientToken);
     expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
+  });
+
+  it('with known active tasks: ListTasks once, then DescribeTasks of the launched tasks; after a failed RunTask, ListTasks again', async () => {
+    const ecs = new FakeEcs();
+    const activeTasks = new ActiveTasks({
+      ecs,
+      describe: (cluster, taskArns) => ecs.describeTaskStates({ cluster, taskArns }),
+      clock: { now: () => justAfterFirstFiring },
+    });
+    const { syncer, statusWriter } = syncerWithFakes({}, ecs, undefined, created, { activeTasks });
+    const fire = async (at: Date) => syncer.sync(withStatus(job(), statusWriter.last()), at);
+    const minutes = (n: number) => new Date(justAfterFirstFiring.getTime() + n * 60_000);
+
+    await fire(justAfterFirstFiring);
+    await fire(minutes(5));
+    expect(ecs.launched(), 'TopUp: the first task, described, is still running').to.have.length(1);
+    ecs.stop(ecs.launched()[0]?.taskArn as string);
+    await fire(minutes(10));
+    expect(ecs.launched(), 'described stopped: the next firing launches').to.have.length(2);
+    expect(ecs.reads).to.deep.equal(['ListTasks', 'DescribeTasks', 'DescribeTasks']);
+
+    ecs.stop(ecs.launched()[1]?.taskArn as string);
+    ecs.runTaskErrors.push(clientError('the request timed out'));
+    await fire(minutes(15));
+    await fire(minutes(20));
+    expect(ecs.reads.slice(3), 'the failed launch may have launched: listed again').to.deep.equal(['DescribeTasks', 'ListTasks']);
   });
 
   // A process that launches a firing and dies before its status is written: its outcome write fails.

@@ -63,7 +63,7 @@ export class FakeEcs implements EcsTasks {
     for (const arn of options.taskArns) {
       const task = this.tasks.find((t) => t.taskArn === arn && t.cluster === options.cluster);
       if (task === undefined) missing.push(arn);
-      else states.push(task.stoppedState ?? { taskArn: arn, lastStatus: 'RUNNING', startedBy: task.startedBy, containers: [{ name: 'app' }] });
+      else states.push(task.stoppedState ?? { taskArn: arn, lastStatus: 'RUNNING', desiredStatus: task.desiredStatus, startedBy: task.startedBy, containers: [{ name: 'app' }] });
     }
     return { states, missing };
   }
@@ -81,6 +81,7 @@ export class FakeEcs implements EcsTasks {
     task.stoppedState = {
       taskArn,
       lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
       startedBy: task.startedBy,
       taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/app:1',
       stopCode: how.stopCode ?? 'EssentialContainerExited',
