@@ -264,6 +264,7 @@ function taskFollowers(options: {
     tracker,
     ecs: options.ecs,
     timers: options.timers,
+    clock: systemClock,
     logger,
     intervalMs: () => (queue?.healthy === true ? resyncPollSeconds : settings.taskPollSeconds) * 1000,
     onNews: news,

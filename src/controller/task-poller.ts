@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import type { EcsTasks } from '../aws/ecs-tasks.js';
 import type { TaskState } from '../aws/task-state.js';
-import type { TimerApi } from './clock.js';
+import type { Clock, TimerApi } from './clock.js';
 import type { TaskTracker } from './task-tracker.js';
 
 // Follows launched tasks by asking ECS (DescribeTasks, at most 100 tasks a call, paced by the ECS rate
@@ -13,12 +13,18 @@ export interface TaskPollerOptions {
   tracker: TaskTracker;
   ecs: Pick<EcsTasks, 'describeTaskStates'>;
   timers: TimerApi;
+  /** Read at each poll: how long a task has been MISSING. */
+  clock: Clock;
   logger: Logger;
   /** The wait between two polls, read before each wait (it may depend on the events queue's health). */
   intervalMs: () => number;
   /** Called with the key of a job whose task changed state, and the state. */
   onNews: (key: string, state: TaskState) => void;
 }
+
+// ECS is eventually consistent: DescribeTasks may answer MISSING for a task launched a moment ago. A
+// stopped task stays described for at least an hour, so a task MISSING in polls this far apart is gone.
+export const missingGraceMs = 60_000;
 
 /** What a task ECS answered MISSING for is taken to be: stopped, how unknown. */
 export function missingTaskState(taskArn: string): TaskState {
@@ -34,6 +40,8 @@ export class TaskPoller {
   private timer: unknown;
   private running: Promise<void> | undefined;
   private started = false;
+  // When each task still unfinished was first answered MISSING.
+  private readonly missingSince = new Map<string, number>();
 
   constructor(private readonly options: TaskPollerOptions) {}
 
@@ -54,16 +62,30 @@ export class TaskPoller {
   async pollOnce(): Promise<number> {
     const { tracker, ecs, onNews } = this.options;
     let news = 0;
+    const now = this.options.clock.now().getTime();
+    const asked = new Set<string>();
     for (const [cluster, taskArns] of tracker.unfinished()) {
+      for (const arn of taskArns) asked.add(arn);
       const { states, missing } = await ecs.describeTaskStates({ cluster, taskArns });
-      for (const state of [...states, ...missing.map(missingTaskState)]) {
+      for (const state of states) this.missingSince.delete(state.taskArn);
+      for (const state of [...states, ...this.goneOf(missing, now).map(missingTaskState)]) {
         const { key } = tracker.observe(state);
         if (key === undefined) continue;
         news++;
         onNews(key, state);
       }
     }
+    for (const arn of this.missingSince.keys()) if (!asked.has(arn)) this.missingSince.delete(arn);
     return news;
+  }
+
+  /** The tasks of `missing` that were MISSING a grace period ago too; the others are noted, not reported. */
+  private goneOf(missing: string[], now: number): string[] {
+    return missing.filter((arn) => {
+      const since = this.missingSince.get(arn);
+      if (since === undefined) this.missingSince.set(arn, now);
+      return since !== undefined && now - since >= missingGraceMs;
+    });
   }
 
   private schedule(): void {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import winston from 'winston';
-import { TaskPoller } from '../../src/controller/task-poller.js';
+import { missingGraceMs, TaskPoller } from '../../src/controller/task-poller.js';
 import type { ScheduledEcsJob } from '../../src/api/index.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { firstFiring, job, justAfterFirstFiring, secondFiring, syncerWithFakes, withStatus } from './builders.js';
@@ -13,17 +13,19 @@ const afterTheTasks = new Date(firstFiring.getTime() + 90_000);
 async function firedJob(spec: Parameters<typeof job>[0] = {}) {
   const fakes = syncerWithFakes();
   const keys: string[] = [];
+  const clock = new FakeClock(firstFiring);
   const poller = new TaskPoller({
     tracker: fakes.syncer.tracker,
     ecs: fakes.ecs,
-    timers: new FakeClock(firstFiring),
+    timers: clock,
+    clock,
     logger: winston.createLogger({ silent: true }),
     intervalMs: () => 15_000,
     onNews: (key) => keys.push(key),
   });
   await fakes.syncer.sync(job(spec), justAfterFirstFiring);
   const fired = withStatus(job(spec), fakes.statusWriter.last());
-  return { ...fakes, poller, keys, fired, tasks: fakes.ecs.launched().map((t) => t.taskArn) };
+  return { ...fakes, poller, clock, keys, fired, tasks: fakes.ecs.launched().map((t) => t.taskArn) };
 }
 
 const condition = (job: ScheduledEcsJob | undefined, type: string) => job?.status?.conditions?.find((c) => c.type === type);
@@ -108,14 +110,31 @@ describe('run outcomes: how each run ended', () => {
     expect(now.status?.runs?.map((r) => r.result)).to.deep.equal(['Succeeded', 'Failed']);
   });
 
-  it('a task ECS no longer knows is taken as stopped and failed, said so', async () => {
-    const { syncer, ecs, statusWriter, poller, fired } = await firedJob();
+  it('a task ECS no longer knows, in polls a minute apart, is taken as stopped and failed, said so', async () => {
+    const { syncer, ecs, statusWriter, poller, clock, fired } = await firedJob();
     ecs.tasks.length = 0;
-    await poller.pollOnce();
+    expect(await poller.pollOnce(), 'MISSING once: maybe not yet known (eventual consistency)').to.equal(0);
+    clock.advance(missingGraceMs - 1);
+    expect(await poller.pollOnce()).to.equal(0);
+    clock.advance(1);
+    expect(await poller.pollOnce()).to.equal(1);
     await syncer.sync(fired, afterTheTasks);
     const run = statusWriter.last()?.runs?.[0];
     expect(run?.result).to.equal('Failed');
     expect(run?.tasks[0]?.stoppedReason).to.match(/MISSING/);
+  });
+
+  it('a task MISSING once and described later is not taken as stopped', async () => {
+    const { ecs, syncer, poller, clock, tasks } = await firedJob();
+    const task = ecs.tasks.splice(0, 1);
+    await poller.pollOnce();
+    ecs.tasks.push(...task);
+    clock.advance(missingGraceMs);
+    await poller.pollOnce();
+    ecs.tasks.length = 0;
+    clock.advance(missingGraceMs - 1);
+    expect(await poller.pollOnce(), 'the grace starts over').to.equal(0);
+    expect(syncer.tracker.knownStopped(tasks[0] as string)).to.equal(false);
   });
 
   it('after a restart, the running runs in status are followed again', async () => {
