@@ -183,6 +183,19 @@ describe('the Helm chart against the real apiserver (helm lint, template, instal
     ]);
   });
 
+  it('caps the old generation with NODE_OPTIONS (512 MB by default), and leaves Node its own sizing when unset', async () => {
+    const nodeOptionsOf = async (...set: string[]) => {
+      const objects = parseObjects((await helm('template', 'heap', chart, ...set)).stdout);
+      const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+      };
+      return deployment.spec.template.spec.containers[0]?.env.filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value);
+    };
+    expect(await nodeOptionsOf()).to.deep.equal(['--max-old-space-size=512']);
+    expect(await nodeOptionsOf('--set', 'controller.maxOldSpaceMB=1024')).to.deep.equal(['--max-old-space-size=1024']);
+    expect(await nodeOptionsOf('--set', 'controller.maxOldSpaceMB=')).to.deep.equal([]);
+  });
+
   it('renders what manifests/ deploys: RBAC rules, container args, env, probes, resources, securityContext', async () => {
     const roleArn = 'arn:aws:iam::111122223333:role/ecs-scheduler'; // the example role of manifests/base
     for (const [overlay, shim] of [['manifests', 'false'], ['manifests/shim', 'true']] as const) {
