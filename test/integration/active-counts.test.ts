@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
+import { metricsOf, startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
@@ -17,8 +17,7 @@ const taskSeconds = 5;
 
 /** The controller's count of active counts taken, by source, from its /metrics. */
 async function countsOf(controller: ControllerProcess): Promise<Record<string, number>> {
-  const port = controller.logLines().find((l) => l.message === 'controller started')?.healthPort;
-  const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+  const text = await metricsOf(controller);
   const counts: Record<string, number> = {};
   for (const match of text.matchAll(/^ecs_scheduler_active_counts_total\{source="(\w+)"\} (\d+)$/gm)) counts[match[1] as string] = Number(match[2]);
   return counts;

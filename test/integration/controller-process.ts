@@ -97,3 +97,9 @@ export function startController(
 export function waitUntilLeading(controller: ControllerProcess): Promise<void> {
   return waitFor('the controller to lead', async () => controller.logLines().some((l) => l.message === 'became leader'), { timeoutMs: 30_000 });
 }
+
+/** The controller's /metrics text (its health port is chosen at start and logged). */
+export async function metricsOf(controller: ControllerProcess): Promise<string> {
+  const port = controller.logLines().find((l) => l.message === 'controller started')?.healthPort;
+  return (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+}

@@ -3,7 +3,7 @@ import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
+import { metricsOf, startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
 import { Jobs, tasksOfJob, type JobObject } from './controller-jobs.js';
 import { ensureCrd, ensureNamespace } from './crd.js';
 import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
@@ -19,12 +19,6 @@ const sample = JSON.parse(readFileSync(new URL('../aws/fixtures/task-state-chang
   detail: Record<string, unknown>;
 };
 
-
-/** The controller's /metrics text (its health port is chosen at start and logged). */
-async function metricsOf(controller: ControllerProcess): Promise<string> {
-  const port = controller.logLines().find((l) => l.message === 'controller started')?.healthPort;
-  return (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
-}
 
 async function eventsOf(stack: Stack, name: string): Promise<{ reason?: string; message?: string; count?: number }[]> {
   const list = await stack.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
