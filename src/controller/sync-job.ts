@@ -311,7 +311,7 @@ export class JobSyncer {
     if (this.options.armed?.isArmed(job.metadata.uid, pending.scheduleTime)) return {};
     const finished = pending.finished;
     if (finished !== undefined) {
-      if ('cancelled' in finished) return this.cancelPending(job, status, pending);
+      if ('cancelled' in finished) return this.cancelPending(job, status, pending, now);
       return this.recordOutcome(job, status, pending, schedule.nextFireTime(finished.at), finished.at, finished.outcome);
     }
     const next = schedule.nextFireTime(now);
@@ -319,7 +319,7 @@ export class JobSyncer {
     if (now < due) {
       // Armed here, then its gate was called off before the firing's time (leadership lapsed for a
       // moment): nothing of it went out yet. Never early: wait for its time, unless suspended meanwhile.
-      if (job.spec.suspended === true) return this.cancelPending(job, status, pending);
+      if (job.spec.suspended === true) return this.cancelPending(job, status, pending, now);
       return { requeueAt: due };
     }
     if (now.getTime() - due.getTime() > resumableSeconds(job) * 1000) {
@@ -535,6 +535,7 @@ export class JobSyncer {
     job: ScheduledEcsJob,
     status: ScheduledEcsJobStatus,
     pending: PendingFiring,
+    now: Date,
   ): Promise<SyncDecision> {
     this.pending.delete(job.metadata.uid);
     status.lastScheduleTime = pending.scheduleTime;
@@ -545,7 +546,10 @@ export class JobSyncer {
       message: `The firing at ${pending.scheduleTime} was called off before its time: the job was suspended, rescheduled or deleted.`,
     });
     await this.options.statusWriter.writeStatus(job, status);
-    return {};
+    // The sync goes on from the job as it is now (suspended: Ready says so; rescheduled: the new schedule
+    // is armed). Nothing else would bring the job back: the echo of this write is not reconciled, and
+    // the periodic resync comes only every 5 minutes.
+    return { requeueAt: now };
   }
 
   /** A firing that could not run for a reason the user must fix: handled, reported, not retried. */

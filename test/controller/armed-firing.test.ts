@@ -92,9 +92,32 @@ describe('armed firings (prepared half a second ahead, sent at the due instant)'
     clock.advance(500);
     await settle();
     expect(ecs.runTaskCalls).to.have.length(0);
-    await syncer.sync(withStatus(job({ suspended: true }), statusWriter.last()), clock.now());
+    const recorded = await syncer.sync(withStatus(job({ suspended: true }), statusWriter.last()), clock.now());
     expect(statusWriter.last()?.lastScheduleTime).to.equal(firstFiring.toISOString());
     expect(events.reasons()).to.deep.equal(['FiringCancelled']);
+    // The sync goes on from the job as it is now: nothing else would bring it back (an echo of its own
+    // status write is not reconciled), and Ready would say Scheduled until the periodic resync.
+    expect(recorded.requeueAt?.toISOString(), 'back at once').to.equal(clock.now().toISOString());
+    await syncer.sync(withStatus(job({ suspended: true }), statusWriter.last()), clock.now());
+    expect(statusWriter.last()?.conditions?.find((c) => c.type === 'Ready')?.reason).to.equal('Suspended');
+  });
+
+  it('rescheduled before its time: called off, and the new schedule armed at once, not at the next resync', async () => {
+    let wanted = true;
+    const { clock, syncer, ecs, statusWriter } = armedSyncer(() => wanted);
+    await syncer.sync(job(), halfASecondBefore);
+    wanted = false;
+    clock.advance(500);
+    await settle();
+    const rescheduled = job({ schedule: '30 */5' });
+    rescheduled.metadata.generation = 2;
+    const recorded = await syncer.sync(withStatus(rescheduled, statusWriter.last()), clock.now());
+    expect(ecs.runTaskCalls).to.have.length(0);
+    expect(recorded.requeueAt?.toISOString()).to.equal(clock.now().toISOString());
+    const next = await syncer.sync(withStatus(rescheduled, statusWriter.last()), clock.now());
+    expect(next.requeueAt?.toISOString(), "armed half a second before the new schedule's first firing").to.equal(
+      new Date(firstFiring.getTime() + 29_500).toISOString(),
+    );
   });
 
   it('lease lost before its time: nothing sent, the firing left to the next leader', async () => {
