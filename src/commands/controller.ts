@@ -9,7 +9,7 @@ import { SqsTaskEventQueue } from '../aws/task-event-queue.js';
 import { TaskPoller } from '../controller/task-poller.js';
 import { ActiveTasks } from '../controller/active-tasks.js';
 import { BatchedTaskStates } from '../aws/batched-task-states.js';
-import { TaskTracker } from '../controller/task-tracker.js';
+import { TaskTracker, type Observation } from '../controller/task-tracker.js';
 import { looksFailed } from '../controller/task-success.js';
 import type { TaskState } from '../aws/task-state.js';
 import { defaultEcsRateLimits, EcsRateLimiter, type EcsRateLimits } from '../aws/ecs-rate-limiter.js';
@@ -240,11 +240,14 @@ function taskFollowers(options: {
   tracker: TaskTracker;
   ecs: EcsTaskClient;
   timers: typeof systemTimers;
+  clock: Clock;
   logger: winston.Logger;
   metrics: ControllerMetrics;
   news: (key: string, state: TaskState) => void;
+  /** Takes in a state heard from ECS: news for its job's reconcile, if the tracker follows it. */
+  hear: (state: TaskState) => Observation['outcome'];
 }): { start(): void; stop(): Promise<void> }[] {
-  const { settings, tracker, logger, metrics, news } = options;
+  const { settings, tracker, logger, metrics, news, hear } = options;
   const queue =
     settings.taskEventsQueue === undefined
       ? undefined
@@ -253,18 +256,14 @@ function taskFollowers(options: {
           sqs: new SQSClient(awsClientSettings({ ...defaultAwsTimeouts, requestTimeout: 30_000 })),
           queue: settings.taskEventsQueue,
           logger,
-          onState: (state) => {
-            const seen = tracker.observe(state);
-            if (seen.key !== undefined) news(seen.key, state);
-            return seen.outcome;
-          },
+          onState: hear,
           onOutcome: (outcome) => metrics.taskEvents.inc({ outcome }),
         });
   const poller = new TaskPoller({
     tracker,
     ecs: options.ecs,
     timers: options.timers,
-    clock: systemClock,
+    clock: options.clock,
     logger,
     intervalMs: () => (queue?.healthy === true ? resyncPollSeconds : settings.taskPollSeconds) * 1000,
     onNews: news,
@@ -281,18 +280,15 @@ function knownActiveTasks(options: {
   tracker: TaskTracker;
   clock: Clock;
   metrics: ControllerMetrics;
-  news: (key: string, state: TaskState) => void;
+  hear: (state: TaskState) => unknown;
 }): ActiveTasks {
-  const { ecs, tracker, clock, metrics, news } = options;
+  const { ecs, tracker, clock, metrics, hear } = options;
   const batched = new BatchedTaskStates({
     ecs,
     // MISSING is not news here: a task launched a moment ago may not be known to DescribeTasks yet (ECS
     // is eventually consistent); the poller, asking much later, takes it as stopped.
     onAnswer: ({ states }) => {
-      for (const state of states) {
-        const seen = tracker.observe(state);
-        if (seen.key !== undefined) news(seen.key, state);
-      }
+      for (const state of states) hear(state);
     },
   });
   return new ActiveTasks({
@@ -363,8 +359,13 @@ async function runController(settings: ControllerSettings): Promise<number> {
   });
   const tracker = new TaskTracker();
   const news = (key: string, state: TaskState) => late.controller?.handlers.taskChanged(key, looksFailed(state));
-  const followers = taskFollowers({ settings, tracker, ecs, timers, logger, metrics, news });
-  const activeTasks = knownActiveTasks({ ecs, tracker, clock, metrics, news });
+  const hear = (state: TaskState) => {
+    const seen = tracker.observe(state);
+    if (seen.key !== undefined) news(seen.key, state);
+    return seen.outcome;
+  };
+  const followers = taskFollowers({ settings, tracker, ecs, timers, clock, logger, metrics, news, hear });
+  const activeTasks = knownActiveTasks({ ecs, tracker, clock, metrics, hear });
   const syncer = new JobSyncer({
     ecs,
     tracker,
