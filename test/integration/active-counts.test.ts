@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { metricsOf, startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
-import { Jobs } from './controller-jobs.js';
-import { ensureCrd, ensureNamespace } from './crd.js';
+import { Jobs, useJobsNamespace } from './controller-jobs.js';
 import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
-import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { stackStartTimeoutMs, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
 // The active count a TopUp firing plans from, through the controller process and our own ECS endpoint
@@ -32,10 +31,7 @@ describe('active counts against our ECS endpoint', function () {
 
   before(async function () {
     this.timeout(stackStartTimeoutMs);
-    stack = await useStack();
-    await ensureCrd(stack.kubeConfig);
-    await ensureNamespace(stack.kubeConfig, namespace);
-    jobs = new Jobs(stack.kubeConfig, namespace);
+    ({ stack, jobs } = await useJobsNamespace(namespace));
     ecs = await startFaultyEcs({ taskSeconds, seed: 1 });
     controller = startController(stack, { identity: 'counts', namespace, leaseName: namespace, env: { AWS_ENDPOINT_URL: ecs.url } });
     await waitUntilLeading(controller);

@@ -1,7 +1,8 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { group, plural, version, type ScheduledEcsJobSpec, type ScheduledEcsJobStatus } from '../../src/api/index.js';
-import type { Stack } from './stack.js';
+import { ensureCrd, ensureNamespace } from './crd.js';
+import { useStack, type Stack } from './stack.js';
 
 export interface JobObject {
   metadata: { name: string; namespace: string; uid: string; generation?: number };
@@ -81,4 +82,12 @@ export function tasksPerFiring(tasks: MotoTask[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const task of tasks) counts.set(task.scheduleTime ?? '?', (counts.get(task.scheduleTime ?? '?') ?? 0) + 1);
   return counts;
+}
+
+/** The local stack with the CRD installed and `namespace` created, and the jobs of that namespace. */
+export async function useJobsNamespace(namespace: string): Promise<{ stack: Stack; jobs: Jobs }> {
+  const stack = await useStack();
+  await ensureCrd(stack.kubeConfig);
+  await ensureNamespace(stack.kubeConfig, namespace);
+  return { stack, jobs: new Jobs(stack.kubeConfig, namespace) };
 }

@@ -5,9 +5,8 @@ import { expect } from 'chai';
 import { scheduleSeed } from '../../src/api/index.js';
 import { resolveRandomFields } from '../../src/schedule/index.js';
 import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
-import { Jobs, tasksOfJob, tasksPerFiring } from './controller-jobs.js';
-import { ensureCrd, ensureNamespace } from './crd.js';
-import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { Jobs, tasksOfJob, tasksPerFiring, useJobsNamespace } from './controller-jobs.js';
+import { stackStartTimeoutMs, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
 const namespace = 'controller-it';
@@ -20,10 +19,7 @@ describe('controller against kube-apiserver and moto', function () {
 
   before(async function () {
     this.timeout(stackStartTimeoutMs);
-    stack = await useStack();
-    await ensureCrd(stack.kubeConfig);
-    await ensureNamespace(stack.kubeConfig, namespace);
-    jobs = new Jobs(stack.kubeConfig, namespace);
+    ({ stack, jobs } = await useJobsNamespace(namespace));
     controller = startController(stack, { identity: 'solo', namespace, leaseName: 'controller-it' });
     // Timing is measured from the first firing: it must not fall before the controller leads (a process
     // started under tsx on a loaded machine takes a few seconds).

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { hackDir } from '../../hack/stack/binaries.js';
 import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
-import { Jobs, type JobObject } from './controller-jobs.js';
-import { ensureCrd, ensureNamespace } from './crd.js';
+import { Jobs, type JobObject, useJobsNamespace } from './controller-jobs.js';
+import { ensureNamespace } from './crd.js';
 import { startFaultyEcs } from './ecs-faults.js';
-import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { stackStartTimeoutMs, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
 // Health as GitOps tools read it: kstatus itself (sigs.k8s.io/cli-utils, the library of Flux's health
@@ -47,10 +47,7 @@ describe('job health as kstatus reads it (real apiserver, moto, kstatus)', funct
   before(async function () {
     this.timeout(stackStartTimeoutMs + kstatusBuildTimeoutMs);
     kstatus = execFileSync(join(hackDir, 'kstatus-build.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-    stack = await useStack();
-    await ensureCrd(stack.kubeConfig);
-    await ensureNamespace(stack.kubeConfig, namespace);
-    jobs = new Jobs(stack.kubeConfig, namespace);
+    ({ stack, jobs } = await useJobsNamespace(namespace));
     await start();
   });
 

@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { apiVersion, kind, type ScheduledEcsJob } from '../../src/api/index.js';
 import { KubeRequestError, KubeRequests } from '../../src/kube/kube-requests.js';
 import { KubeStatusPatcher } from '../../src/kube/kube-status-patcher.js';
-import { Jobs, type JobObject } from './controller-jobs.js';
-import { ensureCrd, ensureNamespace } from './crd.js';
-import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { Jobs, type JobObject, useJobsNamespace } from './controller-jobs.js';
+import { stackStartTimeoutMs, type Stack } from './stack.js';
 
 // The controller's status writes go out as raw requests with the kubeconfig's credentials
 // (src/kube/kube-requests.ts), not through client-node's generated client: this proves them against the
@@ -21,10 +20,7 @@ describe('KubeStatusPatcher against the real apiserver', function () {
 
   before(async function () {
     this.timeout(stackStartTimeoutMs);
-    stack = await useStack();
-    await ensureCrd(stack.kubeConfig);
-    await ensureNamespace(stack.kubeConfig, namespace);
-    jobs = new Jobs(stack.kubeConfig, namespace);
+    ({ stack, jobs } = await useJobsNamespace(namespace));
     patcher = new KubeStatusPatcher(new KubeRequests(stack.kubeConfig));
   });
 

@@ -8,9 +8,8 @@ import { runNowAnnotation } from '../../src/api/index.js';
 import { startShimServer } from '../../src/shim/server.js';
 import { send, sendJson } from '../shim/shim-harness.js';
 import { startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
-import { Jobs, tasksOfJob } from './controller-jobs.js';
-import { ensureCrd, ensureNamespace } from './crd.js';
-import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { Jobs, tasksOfJob, useJobsNamespace } from './controller-jobs.js';
+import { stackStartTimeoutMs, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
 // Run-now against the real apiserver and moto, asked for the ways users ask: `ecs-scheduler run` and
@@ -39,10 +38,7 @@ describe('run-now against kube-apiserver and moto', function () {
 
   before(async function () {
     this.timeout(stackStartTimeoutMs);
-    stack = await useStack();
-    await ensureCrd(stack.kubeConfig);
-    await ensureNamespace(stack.kubeConfig, namespace);
-    jobs = new Jobs(stack.kubeConfig, namespace);
+    ({ stack, jobs } = await useJobsNamespace(namespace));
   });
 
   afterEach(async function () {

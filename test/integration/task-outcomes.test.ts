@@ -4,10 +4,9 @@ import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/clie
 import { CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { metricsOf, startController, waitUntilLeading, type ControllerProcess } from './controller-process.js';
-import { Jobs, tasksOfJob, type JobObject } from './controller-jobs.js';
-import { ensureCrd, ensureNamespace } from './crd.js';
+import { Jobs, tasksOfJob, type JobObject, useJobsNamespace } from './controller-jobs.js';
 import { startFaultyEcs, type FaultyEcs } from './ecs-faults.js';
-import { stackStartTimeoutMs, useStack, type Stack } from './stack.js';
+import { stackStartTimeoutMs, type Stack } from './stack.js';
 import { waitFor, waitForValue } from './wait-for.js';
 
 // How runs end, through the controller process and the real apiserver: by polling DescribeTasks (our own
@@ -34,10 +33,7 @@ describe('task outcomes against the real apiserver', function () {
 
   before(async function () {
     this.timeout(stackStartTimeoutMs);
-    stack = await useStack();
-    await ensureCrd(stack.kubeConfig);
-    await ensureNamespace(stack.kubeConfig, namespace);
-    jobs = new Jobs(stack.kubeConfig, namespace);
+    ({ stack, jobs } = await useJobsNamespace(namespace));
   });
 
   /**
