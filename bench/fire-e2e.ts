@@ -327,6 +327,9 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   const ms = (l: Lateness) => `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`;
   console.log(`lateness (RunTask arrival - nominal time): ${ms(check.lateness)}`);
   console.log(`  RunTask handled by the local ECS - nominal time: ${ms(check.handledLateness)} (the stand-in's own queue included)`);
+  if (check.burstStart.count > 0) {
+    console.log(`  per burst (${check.burstStart.count} nominal times): first arrival late by ${ms(check.burstStart)}; last minus first ${ms(check.burstSpread)}`);
+  }
   if (check.listLead.count > 0) console.log(`active count read ahead (nominal time - the firing's ListTasks arrival): ${ms(check.listLead)} (${check.listLead.count} firings)`);
   const calls = new Map<string, number>();
   for (const call of m.report.calls) {

@@ -49,7 +49,26 @@ export interface FiringCheck {
    * 2 s before the nominal time): how far ahead the active count was read (armed firings read it early).
    */
   listLead: Lateness;
+  /**
+   * Per nominal time with several firings (a burst): the earliest firing's lateness (how late the burst
+   * began) and the last one's minus the earliest's (how long it took to send).
+   */
+  burstStart: Lateness;
+  burstSpread: Lateness;
   onTime: number;
+}
+
+/** The bursts' starts and spreads: `lateness` keyed by uid|nominal time, grouped by nominal time. */
+function burstsOf(lateness: Map<string, number>): { starts: number[]; spreads: number[] } {
+  const byNominal = new Map<string, number[]>();
+  for (const [key, late] of lateness) {
+    const nominal = key.slice(key.indexOf('|') + 1);
+    const group = byNominal.get(nominal) ?? [];
+    group.push(late);
+    byNominal.set(nominal, group);
+  }
+  const groups = [...byNominal.values()].filter((group) => group.length > 1);
+  return { starts: groups.map((group) => Math.min(...group)), spreads: groups.map((group) => Math.max(...group) - Math.min(...group)) };
 }
 
 /** The latest of `times` (ascending) at or before `limit`, or undefined. */
@@ -101,6 +120,7 @@ export function checkFirings(
   }
   const launched = [...first.keys()].filter((key) => due.has(key)).length;
   const lateness = [...first.values()];
+  const bursts = burstsOf(first);
   return {
     due: due.size,
     launched,
@@ -111,6 +131,8 @@ export function checkFirings(
     lateness: latenessOf(lateness),
     handledLateness: latenessOf(handled),
     listLead: latenessOf(listed),
+    burstStart: latenessOf(bursts.starts),
+    burstSpread: latenessOf(bursts.spreads),
     onTime: lateness.filter((l) => l < onTimeMs).length,
   };
 }
