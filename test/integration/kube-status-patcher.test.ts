@@ -1,6 +1,7 @@
+import { request } from 'node:https';
 import { expect } from 'chai';
 import { apiVersion, kind, type ScheduledEcsJob } from '../../src/api/index.js';
-import { KubeRequestError, KubeRequests } from '../../src/kube/kube-requests.js';
+import { KubeRequestError, KubeRequests, writeAnswerAccept } from '../../src/kube/kube-requests.js';
 import { KubeStatusPatcher } from '../../src/kube/kube-status-patcher.js';
 import { Jobs, type JobObject, useJobsNamespace } from './controller-jobs.js';
 import { stackStartTimeoutMs, type Stack } from './stack.js';
@@ -34,6 +35,34 @@ describe('KubeStatusPatcher against the real apiserver', function () {
     expect(after.status).to.deep.equal({ nextRun: '2026-03-03T03:00:00.000Z' });
     expect(after.spec.schedule).to.equal('0 0 3');
     await jobs.delete('patched');
+  });
+
+  it('asks for the answer to a write as the object\'s metadata alone, which the apiserver gives', async () => {
+    await jobs.create('answered', { taskDefinition: 'sleeper-task', schedule: '0 0 3' });
+    const server = new URL(stack.kubeConfig.getCurrentCluster()!.server);
+    const options = {
+      method: 'PATCH',
+      hostname: server.hostname,
+      port: server.port,
+      path: `/apis/ecs-scheduler.io/v1alpha1/namespaces/${namespace}/scheduledecsjobs/answered/status`,
+      headers: { 'content-type': 'application/merge-patch+json', accept: writeAnswerAccept },
+    };
+    await stack.kubeConfig.applyToHTTPSOptions(options);
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      request(options, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        response.on('end', () => resolve({ status: response.statusCode, body }));
+      })
+        .on('error', reject)
+        .end(JSON.stringify({ status: { nextRun: '2026-03-02T03:00:00.000Z' } }));
+    });
+    expect(answer.status).to.equal(200);
+    const object = JSON.parse(answer.body) as { kind: string; metadata: { name: string }; spec?: unknown; status?: unknown };
+    expect(object.kind).to.equal('PartialObjectMetadata');
+    expect(object.metadata.name).to.equal('answered');
+    expect(object).to.not.have.any.keys('spec', 'status');
+    await jobs.delete('answered');
   });
 
   it('a job that is gone is a KubeRequestError with the code and the apiserver message', async () => {
