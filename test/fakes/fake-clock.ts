@@ -21,8 +21,20 @@ export class FakeClock implements Clock, TimerApi {
     this.time = start.getTime();
   }
 
+  // How far the wall clock was stepped away from the monotonic one (stepWall).
+  private wallStepMs = 0;
+
   now(): Date {
-    return new Date(this.time);
+    return new Date(this.time + this.wallStepMs);
+  }
+
+  monotonicMs(): number {
+    return this.time;
+  }
+
+  /** Steps the wall clock by `ms` (forward or back), as NTP or a VM's clock sync may; timers are not moved. */
+  stepWall(ms: number): void {
+    this.wallStepMs += ms;
   }
 
   setTimeout(callback: () => void, ms: number): unknown {

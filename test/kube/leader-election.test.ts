@@ -90,6 +90,31 @@ describe('LeaderElector', () => {
     expect(a.transitions).to.deep.equal(['started', 'stopped']);
   });
 
+  it('a step of the machine\'s clock moves no deadline: forward, the leader leads on and no follower takes over', async () => {
+    const { api, clock, a, b } = await aLeadsThenBFollows();
+    await run(clock, 3_000);
+    clock.stepWall(30_000);
+    expect(a.elector.isLeader(), 'at once after the step').to.equal(true);
+    await run(clock, 20_000);
+    expect(api.holder).to.equal('a');
+    expect(a.elector.isLeader()).to.equal(true);
+    expect(a.transitions).to.deep.equal(['started']);
+    expect(b.transitions).to.deep.equal([]);
+  });
+
+  it('a step of the machine\'s clock moves no deadline: back, a leader that cannot renew still stops at its renew deadline', async () => {
+    const api = new FakeLeaseApi();
+    const clock = new FakeClock(start);
+    const a = replica(api, clock, 'a');
+    a.elector.start();
+    await run(clock, 1_000);
+    api.failing = true;
+    clock.stepWall(-20_000);
+    await run(clock, 11_000);
+    expect(a.elector.isLeader()).to.equal(false);
+    expect(a.transitions).to.deep.equal(['started', 'stopped']);
+  });
+
   it('a graceful stop releases the lease so a follower takes it at once', async () => {
     const { api, clock, a } = await aLeadsThenBFollows();
     await run(clock, 3_000);
