@@ -8,15 +8,18 @@ import type { Stack } from '../hack/stack/stack.js';
 export type RequestCounts = Map<string, number>;
 
 /** GETs `url` (http or https; with https, the CA and a bearer token) and resolves with a 200's body. */
-export function getText(url: string, timeoutMs: number, tls?: { ca: string; token: string }): Promise<string> {
+export async function getText(url: string, timeoutMs: number, tls?: { ca: string; token: string }): Promise<string> {
+  return (await getBody(url, timeoutMs, tls)).toString('utf8');
+}
+
+/** As getText, the body as bytes (a pprof profile). */
+export function getBody(url: string, timeoutMs: number, tls?: { ca: string; token: string }): Promise<Buffer> {
   const options = tls === undefined ? { timeout: timeoutMs, agent: false } : { ca: tls.ca, headers: { Authorization: `Bearer ${tls.token}` }, timeout: timeoutMs, agent: false };
   return new Promise((resolve, reject) => {
     const request = (url.startsWith('https:') ? https : http).get(url, options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`GET ${url}: ${response.statusCode}`)),
-      );
+      response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`GET ${url}: ${response.statusCode}`))));
     });
     request.on('timeout', () => request.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)));
     request.on('error', reject);

@@ -18,10 +18,13 @@ export function adminKubeConfig(stack: Stack): KubeConfig {
   return withPooledAgent(config);
 }
 
-/** Applies crds/scheduledecsjobs.yaml with kubectl (as a user installs it) and waits until it is served. */
-export function applyCrd(stack: Stack): void {
+/**
+ * Applies crds/scheduledecsjobs.yaml (or `file`, a variant of it) with kubectl, as a user installs it, and
+ * waits until it is served.
+ */
+export function applyCrd(stack: Stack, file = join(repo, 'crds/scheduledecsjobs.yaml')): void {
   const kubectl = (...args: string[]) => execFileSync(stack.kubectl, ['--kubeconfig', stack.kubeconfigPath, ...args], { stdio: 'pipe' });
-  kubectl('apply', '-f', join(repo, 'crds/scheduledecsjobs.yaml'));
+  kubectl('apply', '-f', file);
   kubectl('wait', '--for=condition=Established', '--timeout=60s', `crd/${plural}.${group}`);
 }
 

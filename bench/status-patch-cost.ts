@@ -11,19 +11,18 @@
 // Run: npx tsx bench/status-patch-cost.ts [--variant as-is] [--jobs 200] [--rounds 10] [--concurrency 10] [--watchers 1]
 //                                         [--pprof FILE [--pprof-seconds 5]]  (the apiserver's CPU profile over the
 //                                         first seconds of the measured rounds; `go tool pprof -top FILE` reads it)
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dump, load } from 'js-yaml';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { group, plural, version, type ScheduledEcsJobStatus } from '../src/api/index.js';
 import { KubeRequests } from '../src/kube/kube-requests.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
-import { adminKubeConfig, createJobs, repo } from './e2e-setup.js';
+import { adminKubeConfig, applyCrd, createJobs, repo } from './e2e-setup.js';
 import { progress, runBench } from './bench-run.js';
 import { cpuSeconds, stackPids } from './process-stats.js';
+import { getBody } from './apiserver-requests.js';
 import { sampleStatus } from './sample-status.js';
 
 const variants = ['as-is', 'no-runs', 'no-cel', 'no-rules'] as const;
@@ -51,7 +50,7 @@ let stack: Stack | undefined;
 
 /** The CRD as the variant wants it, written into the stack's directory. */
 function crdFile(stack: Stack): string {
-  const crd = load(execFileSync('cat', [join(repo, 'crds/scheduledecsjobs.yaml')], { encoding: 'utf8' })) as object;
+  const crd = load(readFileSync(join(repo, 'crds/scheduledecsjobs.yaml'), 'utf8')) as object;
   const strip = (keys: string[]) => {
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
@@ -69,56 +68,35 @@ function crdFile(stack: Stack): string {
   return file;
 }
 
+/** Options of a request to the stack's apiserver as its admin. */
+function asAdmin(stack: Stack, method: string, path: string, headers: Record<string, string>): RequestOptions {
+  const server = new URL(stack.apiserverUrl);
+  return { method, hostname: server.hostname, port: server.port, path, ca: stack.caPem, headers: { ...headers, authorization: `Bearer ${stack.users.admin.token}` } };
+}
+
 /** Opens a watch of the namespace's jobs and reads it until the process ends. */
-async function openWatch(kubeConfig: KubeConfig): Promise<void> {
-  const server = new URL(kubeConfig.getCurrentCluster()!.server);
-  const options: RequestOptions = {
-    hostname: server.hostname,
-    port: server.port,
-    path: `/apis/${group}/${version}/namespaces/${namespace}/${plural}?watch=true&allowWatchBookmarks=true`,
-    headers: { accept: 'application/json' },
-  };
-  await kubeConfig.applyToHTTPSOptions(options);
-  httpsRequest(options, (response) => response.resume()).end();
+function openWatch(stack: Stack): void {
+  const path = `/apis/${group}/${version}/namespaces/${namespace}/${plural}?watch=true&allowWatchBookmarks=true`;
+  httpsRequest(asAdmin(stack, 'GET', path, { accept: 'application/json' }), (response) => response.resume()).end();
 }
 
 /** The size of the apiserver's answer to a status PATCH of `name`, asked for with `accept`. */
-async function answerBytes(kubeConfig: KubeConfig, name: string, status: ScheduledEcsJobStatus, accept: string): Promise<number> {
-  const server = new URL(kubeConfig.getCurrentCluster()!.server);
-  const body = JSON.stringify({ status });
-  const options: RequestOptions = {
-    method: 'PATCH',
-    hostname: server.hostname,
-    port: server.port,
-    path: `/apis/${group}/${version}/namespaces/${namespace}/${plural}/${name}/status`,
-    headers: { 'content-type': 'application/merge-patch+json', accept },
-  };
-  await kubeConfig.applyToHTTPSOptions(options);
+function answerBytes(stack: Stack, name: string, status: ScheduledEcsJobStatus, accept: string): Promise<number> {
+  const path = `/apis/${group}/${version}/namespaces/${namespace}/${plural}/${name}/status`;
   return new Promise((resolve, reject) => {
-    httpsRequest(options, (response) => {
+    httpsRequest(asAdmin(stack, 'PATCH', path, { 'content-type': 'application/merge-patch+json', accept }), (response) => {
       let bytes = 0;
       response.on('data', (chunk: Buffer) => (bytes += chunk.length));
       response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new Error(`PATCH: HTTP ${response.statusCode}`))));
     })
       .on('error', reject)
-      .end(body);
+      .end(JSON.stringify({ status }));
   });
 }
 
 /** Writes the apiserver's CPU profile (pprof) over the next `seconds` to `file`. */
-async function profileApiserver(kubeConfig: KubeConfig, file: string, seconds: number): Promise<void> {
-  const server = new URL(kubeConfig.getCurrentCluster()!.server);
-  const options: RequestOptions = { hostname: server.hostname, port: server.port, path: `/debug/pprof/profile?seconds=${seconds}` };
-  await kubeConfig.applyToHTTPSOptions(options);
-  const profile = await new Promise<Buffer>((resolve, reject) => {
-    httpsRequest(options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`pprof: HTTP ${response.statusCode}`))));
-    })
-      .on('error', reject)
-      .end();
-  });
+async function profileApiserver(stack: Stack, file: string, seconds: number): Promise<void> {
+  const profile = await getBody(`${stack.apiserverUrl}/debug/pprof/profile?seconds=${seconds}`, (seconds + 30) * 1000, { ca: stack.caPem, token: stack.users.admin.token });
   writeFileSync(file, profile);
   progress(`apiserver profile of ${seconds} s written to ${file}`);
 }
@@ -130,11 +108,10 @@ await runBench({
     progress('starting the local stack');
     stack = await startStack();
     const kubeConfig = adminKubeConfig(stack);
-    execFileSync(stack.kubectl, ['--kubeconfig', stack.kubeconfigPath, 'apply', '-f', crdFile(stack)], { stdio: 'pipe' });
-    execFileSync(stack.kubectl, ['--kubeconfig', stack.kubeconfigPath, 'wait', '--for=condition=Established', '--timeout=60s', `crd/${plural}.${group}`], { stdio: 'pipe' });
+    applyCrd(stack, crdFile(stack));
     progress(`creating ${jobs} jobs`);
     const created = await createJobs(kubeConfig, { namespace, count: jobs, scheduleOf: (i) => `${i % 10}-59/10`, concurrency: 20 });
-    for (let i = 0; i < watchers; i++) await openWatch(kubeConfig);
+    for (let i = 0; i < watchers; i++) openWatch(stack);
     const requests = new KubeRequests(kubeConfig);
     const patch = (name: string, status: ScheduledEcsJobStatus) =>
       requests.send('PATCH', `/apis/${group}/${version}/namespaces/${namespace}/${plural}/${name}/status`, JSON.stringify({ status }), 'application/merge-patch+json');
@@ -153,7 +130,7 @@ await runBench({
     const patching = (async () => {
       for (let round = 1; round <= rounds; round++) await pass(round);
     })();
-    if (values.pprof !== undefined) await profileApiserver(kubeConfig, values.pprof, Number(values['pprof-seconds']));
+    if (values.pprof !== undefined) await profileApiserver(stack, values.pprof, Number(values['pprof-seconds']));
     await patching;
     const seconds = (performance.now() - before.at) / 1000;
     const patches = rounds * created.length;
@@ -164,8 +141,8 @@ await runBench({
     console.log(`  wall ${seconds.toFixed(1)} s, ${(patches / seconds).toFixed(0)} PATCHes/s`);
     console.log(`  kube-apiserver CPU per PATCH ${((apiserver / patches) * 1000).toFixed(2)} ms, etcd ${((etcd / patches) * 1000).toFixed(2)} ms`);
     const first = created[0]!.name;
-    const whole = await answerBytes(kubeConfig, first, statusOf(rounds + 1), 'application/json');
-    const metadataOnly = await answerBytes(kubeConfig, first, statusOf(rounds + 2), 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json');
+    const whole = await answerBytes(stack, first, statusOf(rounds + 1), 'application/json');
+    const metadataOnly = await answerBytes(stack, first, statusOf(rounds + 2), 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json');
     console.log(`  the answer to one PATCH: ${whole} bytes as the object, ${metadataOnly} bytes as its metadata (what the controller asks for)`);
     console.log(JSON.stringify({ variant, patches, bytes, concurrency, watchers, apiserverMsPerPatch: (apiserver / patches) * 1000, etcdMsPerPatch: (etcd / patches) * 1000 }));
   },

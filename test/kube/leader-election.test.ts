@@ -38,6 +38,16 @@ async function run(clock: FakeClock, ms: number): Promise<void> {
   }
 }
 
+/** One replica, leading for a second. */
+async function aLeads(outageGraceMs = 0) {
+  const api = new FakeLeaseApi();
+  const clock = new FakeClock(start);
+  const a = replica(api, clock, 'a', outageGraceMs);
+  a.elector.start();
+  await run(clock, 1_000);
+  return { api, clock, a };
+}
+
 /** Two replicas on one Lease: a starts first and takes it, b starts half a second later as a follower. */
 async function aLeadsThenBFollows(outageGraceMs = 0) {
   const api = new FakeLeaseApi();
@@ -76,11 +86,7 @@ describe('LeaderElector', () => {
   });
 
   it('a leader that cannot renew stops leading at the renew deadline, before anyone may take over', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a');
-    a.elector.start();
-    await run(clock, 1_000);
+    const { api, clock, a } = await aLeads();
     expect(a.elector.isLeader()).to.equal(true);
     api.failing = true;
     await run(clock, 9_000);
@@ -103,11 +109,7 @@ describe('LeaderElector', () => {
   });
 
   it('a step of the machine\'s clock moves no deadline: back, a leader that cannot renew still stops at its renew deadline', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a');
-    a.elector.start();
-    await run(clock, 1_000);
+    const { api, clock, a } = await aLeads();
     api.failing = true;
     clock.stepWall(-20_000);
     await run(clock, 11_000);
@@ -182,11 +184,7 @@ describe('LeaderElector', () => {
   });
 
   it('a leader frozen past its renew deadline is not leader when it wakes, until it renews; then leads on', async () => {
-    const api = new FakeLeaseApi();
-    const clock = new FakeClock(start);
-    const a = replica(api, clock, 'a', 60_000);
-    a.elector.start();
-    await run(clock, 1_000);
+    const { clock, a } = await aLeads(60_000);
     clock.advance(12_000); // SIGSTOP: no tick ran, no promise settled
     expect(a.elector.isLeader(), 'frozen past the renew deadline').to.equal(false);
     await run(clock, 2_500);
