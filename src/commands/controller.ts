@@ -54,9 +54,10 @@ options (environment variable in brackets):
                            --allowed-host, --cors-origin
   --log-level LEVEL        error, warn, info, debug (default info) [ECSS_LOG_LEVEL]
   --routine-status-seconds N
-                           a successful firing of a job that ran before is written to status within
-                           N seconds, with any others of the job meanwhile (default 30); changes of
-                           state within a second [ECSS_ROUTINE_STATUS_SECONDS]
+                           a successful firing of a job that ran before is written to status after
+                           N to 4N/3 seconds (each job at its own phase), with any others of the job
+                           meanwhile (default 30); changes of state within a second
+                           [ECSS_ROUTINE_STATUS_SECONDS]
   --ecs-modify-rate N, --ecs-modify-burst N
                            RunTask and StopTask calls a second, and at once (default 40 and 100,
                            ECS's default quotas) [ECSS_ECS_MODIFY_RATE, ECSS_ECS_MODIFY_BURST]

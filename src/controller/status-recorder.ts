@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 import type { Clock, TimerApi } from './clock.js';
@@ -31,6 +32,8 @@ export interface StatusRecorderOptions {
   maxRetryMs?: number;
   /** Patches in flight at once. */
   maxInFlight?: number;
+  /** Whether routine writes are spread, each job's at its own phase (routineDueAt); default true. */
+  spreadRoutineWrites?: boolean;
 }
 
 interface Entry {
@@ -47,11 +50,13 @@ interface Entry {
   /** Waiting in `due` for a write slot. */
   queued?: boolean;
   failures: number;
+  /** The job's phase in the spread of routine writes (routinePhaseOf). */
+  phase: number;
 }
 
 /** Default delay: a change of state shows in status within about a second. */
 export const defaultFlushDelayMs = 1000;
-/** Default delay of routine changes: a successful firing's bookkeeping shows within 30 s. */
+/** Default delay of routine changes: a successful firing's bookkeeping shows within 30 to 40 s (routineDueAt). */
 export const defaultRoutineDelayMs = 30_000;
 
 /**
@@ -75,6 +80,28 @@ export function isRoutine(written: ScheduledEcsJobStatus, wanted: ScheduledEcsJo
     conditions: status.conditions?.map((c) => [c.type, c.status, c.reason, c.observedGeneration]),
   });
   return sameJson(essence(written), essence(wanted));
+}
+
+/**
+ * When a routine write recorded at `at` (epoch ms) is due: after the routine delay, within a third of it
+ * more, at the job's own phase (`phase`, in [0, 1)) of that third, counted on the clock. Jobs that fire
+ * at the same second record at the same instant; with one delay for all, a hundred of them wrote
+ * together (at 1,000 jobs) and the apiserver took both cores for a quarter of a second, while the next
+ * second's firings were going out (docs/benchmarks.md, "Sixth round of issue 8"). At its own phase every
+ * job writes at a steady rate. Not sooner than the delay: a write that falls just after a firing carries
+ * it, and writing earlier would carry fewer firings per write.
+ */
+export function routineDueAt(at: number, delayMs: number, phase: number): number {
+  const spread = Math.floor(delayMs / 3);
+  const earliest = at + delayMs;
+  if (spread === 0) return earliest;
+  const slot = Math.floor(phase * spread);
+  return earliest + ((((slot - earliest) % spread) + spread) % spread);
+}
+
+/** A job's phase for routineDueAt, in [0, 1): stable for its UID, spread evenly across UIDs. */
+export function routinePhaseOf(uid: string): number {
+  return createHash('sha256').update(uid).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** Enough to keep an apiserver busy; few enough that a Lease renewal is not queued behind thousands. */
@@ -119,7 +146,7 @@ export class StatusRecorder implements OverlayStatusWriter {
     const { uid } = job.metadata;
     let entry = this.entries.get(uid);
     if (entry === undefined) {
-      entry = { written: structuredClone(job.status ?? {}), wanted: {}, failures: 0 };
+      entry = { written: structuredClone(job.status ?? {}), wanted: {}, failures: 0, phase: routinePhaseOf(uid) };
       this.entries.set(uid, entry);
     }
     entry.job = addressOf(job);
@@ -131,7 +158,10 @@ export class StatusRecorder implements OverlayStatusWriter {
   }
 
   private delayOf(entry: Entry): number {
-    return isRoutine(entry.written, entry.wanted) ? this.routineDelayMs : this.flushDelayMs;
+    if (!isRoutine(entry.written, entry.wanted)) return this.flushDelayMs;
+    if (this.options.spreadRoutineWrites === false) return this.routineDelayMs;
+    const now = this.options.clock.now().getTime();
+    return routineDueAt(now, this.routineDelayMs, entry.phase) - now;
   }
 
   /**

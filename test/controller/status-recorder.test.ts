@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import winston from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../../src/api/index.js';
 import type { StatusPatcher } from '../../src/controller/ports.js';
-import { isRoutine, StatusRecorder } from '../../src/controller/status-recorder.js';
+import { isRoutine, routineDueAt, routinePhaseOf, StatusRecorder } from '../../src/controller/status-recorder.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { created, job } from './builders.js';
 
@@ -30,12 +30,13 @@ function jobWithUid(uid: string): ScheduledEcsJob {
   return built;
 }
 
-function recorder(routineDelayMs = 1000) {
+function recorder(routineDelayMs = 1000, spreadRoutineWrites = false) {
   const clock = new FakeClock(created);
   const patcher = new FakePatcher();
-  // Routine changes as fast as the others, unless a test says otherwise: most tests here are about
-  // coalescing and retries, whatever the delay.
-  const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, routineDelayMs });
+  // Routine changes as fast as the others, not spread, unless a test says otherwise: most tests here are
+  // about coalescing and retries, whatever the delay.
+  const logger = winston.createLogger({ silent: true });
+  const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger, flushDelayMs: 1000, routineDelayMs, spreadRoutineWrites });
   return { clock, patcher, statuses };
 }
 
@@ -111,7 +112,7 @@ describe('StatusRecorder', () => {
           answers.push(resolve);
         }),
     };
-    const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, routineDelayMs: 1000, maxInFlight: 2 });
+    const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, routineDelayMs: 1000, maxInFlight: 2, spreadRoutineWrites: false });
     const uids = ['a', 'b', 'c', 'd', 'e'];
     for (const uid of uids) await statuses.writeStatus(jobWithUid(uid), { lastScheduleTime: uid });
     clock.advance(1000);
@@ -148,17 +149,43 @@ describe('StatusRecorder', () => {
     };
 
     it('are written once per routine delay, several firings in one patch', async () => {
-      const { clock, patcher, statuses } = recorder(30_000);
+      const { clock, patcher, statuses } = recorder(30_000, true);
       const previous = job({}, ran);
+      const due = routineDueAt(clock.now().getTime(), 30_000, routinePhaseOf(previous.metadata.uid));
       await statuses.writeStatus(previous, firedAt(10));
       clock.advance(10_000);
       await statuses.writeStatus(previous, firedAt(15));
-      clock.advance(19_999);
+      clock.advance(due - clock.now().getTime() - 1);
       await settle();
-      expect(patcher.patches, 'nothing within the routine delay').to.have.length(0);
+      expect(patcher.patches, 'nothing before its time').to.have.length(0);
       clock.advance(1);
       await settle();
       expect(patcher.patches.map((p) => p.to.lastScheduleTime)).to.deep.equal(['2026-03-02T09:15:00.000Z']);
+    });
+
+    it('jobs that fire together write at their own phases, within a third of the routine delay after it', async () => {
+      const { clock, patcher, statuses } = recorder(30_000, true);
+      const uids = Array.from({ length: 50 }, (_, i) => `uid-${i}`);
+      for (const uid of uids) await statuses.writeStatus({ ...job({}, ran), metadata: { ...job().metadata, uid } }, firedAt(10));
+      const writtenAt: number[] = [];
+      for (let ms = 100; ms <= 40_000; ms += 100) {
+        const before = patcher.patches.length;
+        clock.advance(100);
+        await settle();
+        for (let i = before; i < patcher.patches.length; i++) writtenAt.push(ms);
+      }
+      expect(writtenAt, 'every job written within the routine delay and a third').to.have.length(50);
+      expect(Math.min(...writtenAt), 'none before the routine delay').to.be.at.least(30_000);
+      const seconds = new Set(writtenAt.map((ms) => Math.floor(ms / 1000)));
+      expect(seconds.size, 'spread over the last 10 s, not written at once').to.be.at.least(8);
+    });
+
+    it('routineDueAt: after the delay, within a third of it more, at the phase given', () => {
+      const at = Date.parse('2026-03-02T09:00:00.037Z');
+      const dues = [0, 0.25, 0.5, 0.999].map((phase) => routineDueAt(at, 30_000, phase) - at);
+      for (const due of dues) expect(due).to.be.within(30_000, 39_999);
+      expect(new Set(dues).size, 'one instant per phase').to.equal(4);
+      expect(routineDueAt(at + 10_000, 30_000, 0.25) - routineDueAt(at, 30_000, 0.25), 'the same phase of the clock, a cycle later').to.equal(10_000);
     });
 
     it('a change of state after a routine one is written within the flush delay', async () => {
