@@ -40,7 +40,7 @@ const maxListResults = 100;
 /** One RunTask call as it reached the server. */
 export interface RunTaskArrival {
   /**
-   * When the server read the request (its headers parsed), in wall-clock milliseconds with sub-millisecond
+   * When the server had read the request whole (its body ended), in wall-clock milliseconds with sub-millisecond
    * precision (performance.timeOrigin + performance.now()).
    */
   arrivedAt: number;
@@ -390,15 +390,19 @@ function handle(ecs: LocalEcs, faults: FaultInjector | undefined, req: IncomingM
  * resolves with the server and its URL.
  */
 export async function serveLocalEcs(ecs: LocalEcs, options: { faults?: FaultInjector } = {}): Promise<{ server: Server; url: string }> {
-  // A request is stamped when it is read and handled in the next check phase, so that a burst of calls
-  // read together is stamped together: the arrival of the hundredth call of a burst does not include the
-  // time this one-threaded stand-in takes to answer the ninety-nine before it (ECS answers in parallel).
-  // Its handledAt keeps that time, for comparison.
+  // A request is stamped when it has been read whole and handled in the next check phase, so that a burst
+  // of calls read together is stamped together: the arrival of the hundredth call of a burst does not
+  // include the time this one-threaded stand-in takes to answer the ninety-nine before it (ECS answers in
+  // parallel). Its handledAt keeps that time, for comparison. Whole, not at its headers: ECS acts on a
+  // request once its body has come, and the controller sends a RunTask armed ahead as headers first and
+  // its body at the firing's time.
   const server = createServer((req, res) => {
-    const readAt = readNow();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => setImmediate(() => handle(ecs, options.faults, req, res, Buffer.concat(chunks).toString('utf8'), readAt)));
+    req.on('end', () => {
+      const readAt = readNow();
+      setImmediate(() => handle(ecs, options.faults, req, res, Buffer.concat(chunks).toString('utf8'), readAt));
+    });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

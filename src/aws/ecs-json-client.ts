@@ -56,6 +56,16 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
+/** A request on its way: its body not yet sent (held), or sent. */
+interface Outgoing {
+  /** ECS's answer, or why there is none. */
+  answer: Promise<unknown>;
+  /** Sends a held request's body; false if it is no longer held (its connection failed, it was held too long). */
+  finish(): boolean;
+  /** Cuts a held request short, its body unsent: the server acts on nothing. */
+  abort(): void;
+}
+
 const targetPrefix = 'AmazonEC2ContainerServiceV20141113.';
 // The SDK's standard retry mode: a base delay doubled each attempt with full jitter, capped; throttling
 // starts from a longer base.
@@ -68,6 +78,14 @@ const maxDelayMs = 20_000;
 // been handled: at 300 RunTasks a second, half the bursts took more than 77 ms to go out, against 30 ms
 // with the connections kept (docs/benchmarks.md, "Fifth round of issue 8").
 const maxIdleConnections = 1024;
+// A call held for its firing's time (a RunTask armed ahead) sends its headers when it is armed and only its
+// body at the firing's time: at a second when a hundred firings fall due, each then costs one write on a
+// connection that is already its own, and the first goes out before the hundredth is begun. Before, the
+// hundred requests were built first and written after, and the first reached ECS 6 ms late at the median
+// (docs/benchmarks.md, "Sixth round of issue 8"). A request held longer than this (the rate limiter
+// holding a burst) is cut short and sent afresh when its turn comes: a front end need not wait long for
+// a body.
+const maxHoldMs = 5_000;
 
 /**
  * The four ECS calls the controller makes, spoken in ECS's JSON 1.1 protocol directly. The AWS SDK's
@@ -104,27 +122,36 @@ export class EcsJsonClient {
   /**
    * Calls `operation` with `input` (the SDK's input shape is ECS's wire shape in JSON 1.1). The request
    * is built and signed at once; it goes out when `pacing.release` resolves and the rate limiter has a
-   * token for it (RateLimitDeadlineError, unsent, if that would be after `pacing.notAfter`).
+   * token for it (RateLimitDeadlineError, unsent, if that would be after `pacing.notAfter`). A call held
+   * for a release sends its headers at once and its body at the release (heldRequests).
    */
   async call<T>(operation: EcsOperation, input: object, pacing: Pacing = {}): Promise<T> {
     const target = await this.resolveTarget();
     const prepared: Prepared = { operation, body: JSON.stringify(input), headers: {} };
     prepared.headers = await this.sign(target, prepared);
-    if (pacing.release !== undefined) await pacing.release;
-    for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(`${operation}Command`, pacing.notAfter);
-      // A signature is good for 5 minutes; a retry signs afresh.
-      if (attempt > 1) prepared.headers = await this.sign(target, prepared);
-      try {
-        const answer = (await this.send(target.url, prepared, attempt)) as T;
-        this.onAttempt(operation, 'ok');
-        return answer;
-      } catch (error) {
-        this.onAttempt(operation, attemptOutcome(error));
-        if (attempt >= target.maxAttempts || !isRetryableAwsError(error)) throw error;
-        const base = isThrottlingError(error) ? throttlingBaseDelayMs : baseDelayMs;
-        await sleep(Math.min(maxDelayMs, this.random() * base * 2 ** (attempt - 1)));
+    let held = pacing.release === undefined ? undefined : this.open(target.url, prepared, 1, 'held');
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (attempt === 1 && pacing.release !== undefined) await pacing.release;
+        await this.limiter.acquire(`${operation}Command`, pacing.notAfter);
+        // A signature is good for 5 minutes; a retry signs afresh.
+        if (attempt > 1) prepared.headers = await this.sign(target, prepared);
+        const outgoing = held?.finish() === true ? held : this.open(target.url, prepared, attempt, 'sent');
+        held = undefined;
+        try {
+          const answer = (await outgoing.answer) as T;
+          this.onAttempt(operation, 'ok');
+          return answer;
+        } catch (error) {
+          this.onAttempt(operation, attemptOutcome(error));
+          if (attempt >= target.maxAttempts || !isRetryableAwsError(error)) throw error;
+          const base = isThrottlingError(error) ? throttlingBaseDelayMs : baseDelayMs;
+          await sleep(Math.min(maxDelayMs, this.random() * base * 2 ** (attempt - 1)));
+        }
       }
+    } finally {
+      // Called off before its body went (the gate rejected, the deadline passed): cut short, it launches nothing.
+      held?.abort();
     }
   }
 
@@ -162,41 +189,71 @@ export class EcsJsonClient {
     return signed.headers;
   }
 
-  private send(url: URL, prepared: Prepared, attempt: number): Promise<unknown> {
+  /**
+   * Starts a request: whole at once (`sent`), or `held`: its headers now, its body when finish() is
+   * called. ECS acts on a request only once its body has come whole (Content-Length), so a held request
+   * cut short by abort(), by a failed connection or by this process dying launches nothing.
+   */
+  private open(url: URL, prepared: Prepared, attempt: number, start: 'held' | 'sent'): Outgoing {
     const https = url.protocol === 'https:';
     const { connectionTimeout, requestTimeout } = this.timeouts;
-    return new Promise((resolve, reject) => {
-      const request = (https ? httpsRequest : httpRequest)(
-        {
-          agent: https ? this.agents.https : this.agents.http,
-          method: 'POST',
-          hostname: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          headers: prepared.headers,
-        },
-        (response) => readResponse(response, attempt).then(resolve, reject),
+    let state: 'held' | 'sent' | 'failed' = start;
+    let settle: { resolve(answer: unknown): void; reject(error: unknown): void } | undefined;
+    const answer = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    // A held request given up is not waited on: its rejection is observed here.
+    answer.catch(() => undefined);
+    const request = (https ? httpsRequest : httpRequest)(
+      {
+        agent: https ? this.agents.https : this.agents.http,
+        method: 'POST',
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        headers: prepared.headers,
+      },
+      (response) => readResponse(response, attempt).then(settle?.resolve, settle?.reject),
+    );
+    const timers: NodeJS.Timeout[] = [];
+    const fail = (name: string, message: string) => {
+      state = 'failed';
+      request.destroy();
+      settle?.reject(new EcsCallError(name, message, { attempts: attempt }));
+    };
+    request.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      const connecting = setTimeout(
+        () => fail('TimeoutError', `ECS ${prepared.operation}: could not connect within ${connectionTimeout} ms`),
+        connectionTimeout,
       );
-      const fail = (name: string, message: string) => {
-        request.destroy();
-        reject(new EcsCallError(name, message, { attempts: attempt }));
-      };
-      const deadline = setTimeout(() => fail('TimeoutError', `ECS ${prepared.operation}: no answer within ${requestTimeout} ms`), requestTimeout);
-      request.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        const connecting = setTimeout(
-          () => fail('TimeoutError', `ECS ${prepared.operation}: could not connect within ${connectionTimeout} ms`),
-          connectionTimeout,
-        );
-        socket.once('connect', () => clearTimeout(connecting));
-        socket.once('close', () => clearTimeout(connecting));
-      });
-      request.on('close', () => clearTimeout(deadline));
-      request.on('error', (error: NodeJS.ErrnoException) =>
-        reject(new EcsCallError(error.code ?? 'NetworkingError', `ECS ${prepared.operation}: ${error.message}`, { attempts: attempt })),
-      );
-      request.end(prepared.body);
+      socket.once('connect', () => clearTimeout(connecting));
+      socket.once('close', () => clearTimeout(connecting));
     });
+    request.on('close', () => timers.forEach(clearTimeout));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      state = 'failed';
+      settle?.reject(new EcsCallError(error.code ?? 'NetworkingError', `ECS ${prepared.operation}: ${error.message}`, { attempts: attempt }));
+    });
+    const send = () => {
+      state = 'sent';
+      timers.push(setTimeout(() => fail('TimeoutError', `ECS ${prepared.operation}: no answer within ${requestTimeout} ms`), requestTimeout));
+      request.end(prepared.body);
+    };
+    if (start === 'sent') send();
+    else {
+      request.flushHeaders();
+      timers.push(setTimeout(() => state === 'held' && fail('HeldTooLong', `ECS ${prepared.operation}: held ${maxHoldMs} ms`), maxHoldMs));
+    }
+    return {
+      answer,
+      finish: () => {
+        if (state !== 'held') return false;
+        send();
+        return true;
+      },
+      abort: () => {
+        if (state === 'held') fail('Aborted', `ECS ${prepared.operation}: called off before it was sent`);
+      },
+    };
   }
 }
 

@@ -145,4 +145,90 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
       endpoint.close();
     }
   });
+
+  describe('a call held for its release (a RunTask armed ahead)', () => {
+    /**
+     * An endpoint that tells when a request's headers came (`headers`) and records requests that came
+     * whole; `cut` counts requests whose connection closed before their body ended. With `dropFirst`, it
+     * closes the first request's connection as soon as its headers come.
+     */
+    async function watchingEndpoint(options: { dropFirst?: boolean } = {}) {
+      const whole: unknown[] = [];
+      let cut = 0;
+      let requests = 0;
+      let headersCame: () => void = () => undefined;
+      const headers = new Promise<void>((resolve) => (headersCame = resolve));
+      const server = createServer((req, res) => {
+        requests++;
+        headersCame();
+        if (options.dropFirst === true && requests === 1) return void req.socket.destroy();
+        const chunks: Buffer[] = [];
+        let ended = false;
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          ended = true;
+          whole.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          json(200, { tasks: [{ taskArn: 'arn:t' }], failures: [] })(res);
+        });
+        req.on('close', () => void (ended || cut++));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return { url, headers, whole, cutShort: () => cut, close: () => server.close() };
+    }
+
+    function gate() {
+      let open: () => void = () => undefined;
+      let callOff: (e: Error) => void = () => undefined;
+      const release = new Promise<void>((resolve, reject) => ((open = resolve), (callOff = reject)));
+      return { release, open, callOff };
+    }
+
+    it('sends its headers at once and its body at the release, and gets the answer', async () => {
+      const endpoint = await watchingEndpoint();
+      const client = clientFor(endpoint.url);
+      const { release, open } = gate();
+      const call = client.call<{ tasks: unknown[] }>('RunTask', { taskDefinition: 'sleeper' }, { release });
+      await endpoint.headers;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(endpoint.whole, 'the headers came, the body not yet').to.have.length(0);
+      open();
+      const out = await call;
+      client.destroy();
+      endpoint.close();
+      expect(out.tasks).to.have.length(1);
+      expect(endpoint.whole).to.deep.equal([{ taskDefinition: 'sleeper' }]);
+    });
+
+    it('called off before its release: cut short, its body never sent, the call rejects', async () => {
+      const endpoint = await watchingEndpoint();
+      const client = clientFor(endpoint.url);
+      const { release, callOff } = gate();
+      const call = client.call('RunTask', { taskDefinition: 'sleeper' }, { release });
+      await endpoint.headers;
+      callOff(new Error('lost leadership'));
+      const error = await call.then(() => undefined, (e: unknown) => e as Error);
+      for (let i = 0; i < 50 && endpoint.cutShort() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      client.destroy();
+      endpoint.close();
+      expect(error?.message).to.equal('lost leadership');
+      expect(endpoint.whole, 'no request came whole').to.have.length(0);
+      expect(endpoint.cutShort()).to.equal(1);
+    });
+
+    it('its connection lost while held: sent afresh at the release, once', async () => {
+      const endpoint = await watchingEndpoint({ dropFirst: true });
+      const client = clientFor(endpoint.url, 1);
+      const { release, open } = gate();
+      const call = client.call<{ tasks: unknown[] }>('RunTask', { taskDefinition: 'sleeper' }, { release });
+      await endpoint.headers;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open();
+      const out = await call;
+      client.destroy();
+      endpoint.close();
+      expect(out.tasks, 'answered, with one attempt allowed').to.have.length(1);
+      expect(endpoint.whole).to.deep.equal([{ taskDefinition: 'sleeper' }]);
+    });
+  });
 });
