@@ -56,13 +56,13 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
-/** A request on its way: its body not yet sent (held), or sent. */
+/** A request on its way: built but not yet written (held), or sent. */
 interface Outgoing {
   /** ECS's answer, or why there is none. */
   answer: Promise<unknown>;
-  /** Sends a held request's body; false if it is no longer held (its connection failed, it was held too long). */
+  /** Writes a held request; false if it is no longer held (its connection failed, it was held too long). */
   finish(): boolean;
-  /** Cuts a held request short, its body unsent: the server acts on nothing. */
+  /** Gives a held request up, unwritten. */
   abort(): void;
 }
 
@@ -78,13 +78,13 @@ const maxDelayMs = 20_000;
 // been handled: at 300 RunTasks a second, half the bursts took more than 77 ms to go out, against 30 ms
 // with the connections kept (docs/benchmarks.md, "Fifth round of issue 8").
 const maxIdleConnections = 1024;
-// A call held for its firing's time (a RunTask armed ahead) sends its headers when it is armed and only its
-// body at the firing's time: at a second when a hundred firings fall due, each then costs one write on a
-// connection that is already its own, and the first goes out before the hundredth is begun. Before, the
-// hundred requests were built first and written after, and the first reached ECS 6 ms late at the median
-// (docs/benchmarks.md, "Sixth round of issue 8"). A request held longer than this (the rate limiter
-// holding a burst) is cut short and sent afresh when its turn comes: a front end need not wait long for
-// a body.
+// A call held for its firing's time (a RunTask armed ahead) is built when it is armed, and given its
+// connection then; at the firing's time it is one write on a connection that is already its own, and the
+// first of a burst goes out before the hundredth is begun. Built at the firing's time, node built all
+// hundred requests before it wrote the first (a request gets its connection on the next tick), and the
+// first reached ECS 6 ms late at the median (docs/benchmarks.md, "Sixth round of issue 8"). Nothing is
+// written before the firing's time. A request held longer than this (the rate limiter holding a burst)
+// gives its connection up and is built afresh when its turn comes.
 const maxHoldMs = 5_000;
 
 /**
@@ -123,7 +123,7 @@ export class EcsJsonClient {
    * Calls `operation` with `input` (the SDK's input shape is ECS's wire shape in JSON 1.1). The request
    * is built and signed at once; it goes out when `pacing.release` resolves and the rate limiter has a
    * token for it (RateLimitDeadlineError, unsent, if that would be after `pacing.notAfter`). A call held
-   * for a release sends its headers at once and its body at the release (heldRequests).
+   * for a release is built with its connection at once, and written at the release (maxHoldMs).
    */
   async call<T>(operation: EcsOperation, input: object, pacing: Pacing = {}): Promise<T> {
     const target = await this.resolveTarget();
@@ -150,7 +150,7 @@ export class EcsJsonClient {
         }
       }
     } finally {
-      // Called off before its body went (the gate rejected, the deadline passed): cut short, it launches nothing.
+      // Called off before it went (the gate rejected, the deadline passed): nothing of it was written.
       held?.abort();
     }
   }
@@ -190,9 +190,8 @@ export class EcsJsonClient {
   }
 
   /**
-   * Starts a request: whole at once (`sent`), or `held`: its headers now, its body when finish() is
-   * called. ECS acts on a request only once its body has come whole (Content-Length), so a held request
-   * cut short by abort(), by a failed connection or by this process dying launches nothing.
+   * Starts a request: written at once (`sent`), or `held`: built and given a connection now, written
+   * when finish() is called. A held request aborted, or whose connection fails, was never written.
    */
   private open(url: URL, prepared: Prepared, attempt: number, start: 'held' | 'sent'): Outgoing {
     const https = url.protocol === 'https:';
@@ -239,10 +238,7 @@ export class EcsJsonClient {
       request.end(prepared.body);
     };
     if (start === 'sent') send();
-    else {
-      request.flushHeaders();
-      timers.push(setTimeout(() => state === 'held' && fail('HeldTooLong', `ECS ${prepared.operation}: held ${maxHoldMs} ms`), maxHoldMs));
-    }
+    else timers.push(setTimeout(() => state === 'held' && fail('HeldTooLong', `ECS ${prepared.operation}: held ${maxHoldMs} ms`), maxHoldMs));
     return {
       answer,
       finish: () => {
