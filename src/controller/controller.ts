@@ -10,7 +10,7 @@ import type { EventRecorder, OverlayStatusWriter } from './ports.js';
 import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
 import { FireTimers } from './fire-timers.js';
-import { dropJobMetrics, exportJobMetrics } from './job-metrics.js';
+import { JobGauges } from './job-metrics.js';
 import { WorkQueue } from './work-queue.js';
 
 /** The informer's cache, as the controller reads it. */
@@ -63,9 +63,11 @@ export class Controller {
   private leadingSince = 0;
   // Jobs with task news not yet folded, by the time their reconcile is due for it.
   private readonly taskNews: FireTimers;
+  private readonly gauges: JobGauges;
 
   constructor(private readonly options: ControllerOptions) {
     const { informer } = options;
+    this.gauges = new JobGauges(options.metrics);
     this.taskNews = new FireTimers({ clock: options.clock, timers: options.timers, onDue: (key) => this.queue?.add(key) });
     options.metrics.observe({
       jobs: () => informer.size?.() ?? informer.keys().length,
@@ -94,7 +96,7 @@ export class Controller {
     },
     deleted: (key: string, uid: string | undefined) => {
       this.queue?.cancel(key);
-      dropJobMetrics(this.options.metrics, key);
+      this.gauges.drop(key);
       if (uid !== undefined) {
         this.options.syncer.forget(uid);
         this.options.statusWriter.forget(uid);
@@ -208,7 +210,7 @@ export class Controller {
     }
     const job = this.options.statusWriter.withLatestStatus(parsed.job);
     const decision = await this.options.syncer.sync(job, this.options.clock.now());
-    exportJobMetrics(this.options.metrics, job.metadata, this.options.statusWriter.latestStatus(job));
+    this.gauges.set(job.metadata, this.options.statusWriter.latestStatus(job));
     return decision.requeueAt;
   }
 

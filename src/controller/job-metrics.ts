@@ -5,26 +5,54 @@ import type { ControllerMetrics } from './metrics.js';
 // The per-job gauges the alert rules read (a job failing, a job without success for two periods), set
 // from the job's status after each reconcile. One series per job and gauge, dropped with the job.
 
-/** Sets the job's gauges from its status (as this reconcile left it). */
-export function exportJobMetrics(
-  metrics: ControllerMetrics,
-  job: Pick<ScheduledEcsJob['metadata'], 'namespace' | 'name'>,
-  status: ScheduledEcsJobStatus | undefined,
-): void {
-  if (status?.lastScheduleTime === undefined) return; // never fired: nothing to say yet
-  const labels = { sej_namespace: job.namespace, sej: job.name };
-  if (status.lastSuccessfulTime !== undefined) metrics.lastSuccess.set(labels, Date.parse(status.lastSuccessfulTime) / 1000);
-  metrics.lastRunFailed.set(labels, findCondition(status.conditions, 'LastRunSucceeded')?.status === 'False' ? 1 : 0);
-  if (status.nextRun !== undefined) {
-    metrics.interval.set(labels, (Date.parse(status.nextRun) - Date.parse(status.lastScheduleTime)) / 1000);
-  } else {
-    metrics.interval.remove(labels);
+/** The values of a job's gauges; undefined leaves a gauge unset (lastSuccess) or removes it (interval). */
+interface GaugeValues {
+  lastSuccess: number | undefined;
+  lastRunFailed: number;
+  interval: number | undefined;
+}
+
+/**
+ * The per-job gauges, each job's set only when one of its values changed: prom-client hashes a series'
+ * labels on every set, and a job is reconciled twice a firing (about 2 % of the controller's CPU in a
+ * profile of the 1,000-job bench, for values that change once a firing at most).
+ */
+export class JobGauges {
+  private readonly exported = new Map<string, string>();
+
+  constructor(private readonly metrics: ControllerMetrics) {}
+
+  /** Sets the job's gauges from its status (as this reconcile left it). */
+  set(job: Pick<ScheduledEcsJob['metadata'], 'namespace' | 'name'>, status: ScheduledEcsJobStatus | undefined): void {
+    const values = gaugeValues(status);
+    if (values === undefined) return; // never fired: nothing to say yet
+    const key = `${job.namespace}/${job.name}`;
+    const signature = `${values.lastSuccess}|${values.lastRunFailed}|${values.interval}`;
+    if (this.exported.get(key) === signature) return;
+    this.exported.set(key, signature);
+    const labels = { sej_namespace: job.namespace, sej: job.name };
+    const { metrics } = this;
+    if (values.lastSuccess !== undefined) metrics.lastSuccess.set(labels, values.lastSuccess);
+    metrics.lastRunFailed.set(labels, values.lastRunFailed);
+    if (values.interval !== undefined) metrics.interval.set(labels, values.interval);
+    else metrics.interval.remove(labels);
+  }
+
+  /** Drops a deleted job's gauges (`key`: namespace/name). */
+  drop(key: string): void {
+    this.exported.delete(key);
+    const [namespace, name] = key.split('/');
+    if (namespace === undefined || name === undefined) return;
+    for (const gauge of [this.metrics.lastSuccess, this.metrics.lastRunFailed, this.metrics.interval]) gauge.remove({ sej_namespace: namespace, sej: name });
   }
 }
 
-/** Drops a deleted job's gauges (`key`: namespace/name). */
-export function dropJobMetrics(metrics: ControllerMetrics, key: string): void {
-  const [namespace, name] = key.split('/');
-  if (namespace === undefined || name === undefined) return;
-  for (const gauge of [metrics.lastSuccess, metrics.lastRunFailed, metrics.interval]) gauge.remove({ sej_namespace: namespace, sej: name });
+/** What the gauges of a job with this status show; undefined for a job that never fired. */
+function gaugeValues(status: ScheduledEcsJobStatus | undefined): GaugeValues | undefined {
+  if (status?.lastScheduleTime === undefined) return undefined;
+  return {
+    lastSuccess: status.lastSuccessfulTime === undefined ? undefined : Date.parse(status.lastSuccessfulTime) / 1000,
+    lastRunFailed: findCondition(status.conditions, 'LastRunSucceeded')?.status === 'False' ? 1 : 0,
+    interval: status.nextRun === undefined ? undefined : (Date.parse(status.nextRun) - Date.parse(status.lastScheduleTime)) / 1000,
+  };
 }

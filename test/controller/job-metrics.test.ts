@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dropJobMetrics, exportJobMetrics } from '../../src/controller/job-metrics.js';
+import { JobGauges } from '../../src/controller/job-metrics.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
 import { firstFiring, job, secondFiring } from './builders.js';
 
@@ -21,7 +21,7 @@ describe('per-job metrics', () => {
 
   it('a job that never fired has none', async () => {
     const metrics = new ControllerMetrics();
-    exportJobMetrics(metrics, job().metadata, job().status);
+    new JobGauges(metrics).set(job().metadata, job().status);
     expect(await series(metrics)).to.deep.equal([]);
   });
 
@@ -33,7 +33,7 @@ describe('per-job metrics', () => {
       lastSuccessfulTime: '2026-03-02T09:00:30Z',
       conditions: [condition('False')],
     });
-    exportJobMetrics(metrics, failed.metadata, failed.status);
+    new JobGauges(metrics).set(failed.metadata, failed.status);
     expect(await series(metrics)).to.have.members([
       'ecs_scheduler_last_success_timestamp_seconds{sej_namespace="default",sej="sleeper-task"} 1772442030',
       'ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 1',
@@ -41,12 +41,29 @@ describe('per-job metrics', () => {
     ]);
   });
 
-  it('a success sets last run failed back to 0; a deleted job loses its series', async () => {
+  it('a success sets last run failed back to 0; a deleted job loses its series, and has them again if it comes back', async () => {
     const metrics = new ControllerMetrics();
-    const succeeded = job({}, { lastScheduleTime: firstFiring.toISOString(), conditions: [condition('True')] });
-    exportJobMetrics(metrics, succeeded.metadata, succeeded.status);
-    expect(await series(metrics)).to.deep.equal(['ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 0']);
-    dropJobMetrics(metrics, 'default/sleeper-task');
+    const gauges = new JobGauges(metrics);
+    const failed = job({}, { lastScheduleTime: firstFiring.toISOString(), conditions: [condition('False')] });
+    const succeeded = job({}, { lastScheduleTime: secondFiring.toISOString(), conditions: [condition('True')] });
+    const lastRunFailed = 'ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"}';
+    gauges.set(failed.metadata, failed.status);
+    expect(await series(metrics)).to.deep.equal([`${lastRunFailed} 1`]);
+    gauges.set(succeeded.metadata, succeeded.status);
+    expect(await series(metrics)).to.deep.equal([`${lastRunFailed} 0`]);
+    gauges.drop('default/sleeper-task');
     expect(await series(metrics)).to.deep.equal([]);
+    gauges.set(succeeded.metadata, succeeded.status);
+    expect(await series(metrics), 'set again after the drop').to.deep.equal([`${lastRunFailed} 0`]);
+  });
+
+  it('sets nothing when no value changed', async () => {
+    const metrics = new ControllerMetrics();
+    const gauges = new JobGauges(metrics);
+    const first = job({}, { lastScheduleTime: firstFiring.toISOString(), nextRun: secondFiring.toISOString(), conditions: [condition('True')] });
+    gauges.set(first.metadata, first.status);
+    metrics.lastRunFailed.set({ sej_namespace: 'default', sej: 'sleeper-task' }, 7);
+    gauges.set(first.metadata, { ...first.status });
+    expect(await series(metrics), 'the same values: not set again').to.include('ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 7');
   });
 });
