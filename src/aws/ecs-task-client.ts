@@ -1,10 +1,9 @@
 import type { ECSClient, RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { EcsJsonClient, type EcsJsonClientOptions } from './ecs-json-client.js';
-import type { EcsTasks, RunTaskOptions, RunTaskResult, TaggedTask } from './ecs-tasks.js';
+import { maxDescribedTasks, type EcsTasks, type RunTaskOptions, type RunTaskResult, type TaggedTask } from './ecs-tasks.js';
 import { taskStateOf, type TaskState } from './task-state.js';
 
 // DescribeTasks takes at most 100 tasks per call; ListTasks returns at most 100 a page.
-const describeBatch = 100;
 const listPage = 100;
 
 interface WireTask {
@@ -71,10 +70,10 @@ export class EcsTaskClient implements EcsTasks {
   private async describe(cluster: string, taskArns: string[], include?: string[]): Promise<{ tasks: Record<string, unknown>[]; failures: WireFailure[] }> {
     const tasks: Record<string, unknown>[] = [];
     const failures: WireFailure[] = [];
-    for (let i = 0; i < taskArns.length; i += describeBatch) {
+    for (let i = 0; i < taskArns.length; i += maxDescribedTasks) {
       const out: { tasks?: Record<string, unknown>[]; failures?: WireFailure[] } = await this.client.call('DescribeTasks', {
         cluster,
-        tasks: taskArns.slice(i, i + describeBatch),
+        tasks: taskArns.slice(i, i + maxDescribedTasks),
         ...(include && { include }),
       });
       tasks.push(...(out.tasks ?? []));

@@ -2,6 +2,9 @@ import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import type { LaunchedTask } from '../api/index.js';
 import type { TaskState } from './task-state.js';
 
+/** The most tasks one DescribeTasks call may name (Amazon ECS API Reference, DescribeTasks). */
+export const maxDescribedTasks = 100;
+
 /** A task ECS could not launch, with ECS's reason (RunTask failures[]). */
 export interface LaunchFailure {
   arn?: string;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import winston from 'winston';
 import { missingGraceMs, TaskPoller } from '../../src/controller/task-poller.js';
+import { TaskTracker } from '../../src/controller/task-tracker.js';
 import type { ScheduledEcsJob } from '../../src/api/index.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { firstFiring, job, justAfterFirstFiring, secondFiring, syncerWithFakes, withStatus } from './builders.js';
@@ -135,6 +136,35 @@ describe('run outcomes: how each run ended', () => {
     clock.advance(missingGraceMs - 1);
     expect(await poller.pollOnce(), 'the grace starts over').to.equal(0);
     expect(syncer.tracker.knownStopped(tasks[0] as string)).to.equal(false);
+  });
+
+  it('a poll of many tasks asks about 100 at a time and hands over each answer before it asks again', async () => {
+    const tracker = new TaskTracker();
+    const arns = Array.from({ length: 250 }, (_, i) => `arn:aws:ecs:eu-west-1:123456789012:task/default/${i}`);
+    tracker.follow({ key: 'default/many', uid: 'uid-many', cluster: 'default' }, arns);
+    const news: string[] = [];
+    const calls: { asked: number; newsBefore: number }[] = [];
+    const clock = new FakeClock(firstFiring);
+    const poller = new TaskPoller({
+      tracker,
+      ecs: {
+        describeTaskStates: async ({ taskArns }) => {
+          calls.push({ asked: taskArns.length, newsBefore: news.length });
+          return { states: taskArns.map((taskArn) => ({ taskArn, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 0 }] })), missing: [] };
+        },
+      },
+      timers: clock,
+      clock,
+      logger: winston.createLogger({ silent: true }),
+      intervalMs: () => 15_000,
+      onNews: (key) => news.push(key),
+    });
+    expect(await poller.pollOnce()).to.equal(250);
+    expect(calls).to.deep.equal([
+      { asked: 100, newsBefore: 0 },
+      { asked: 100, newsBefore: 100 },
+      { asked: 50, newsBefore: 200 },
+    ]);
   });
 
   it('after a restart, the running runs in status are followed again', async () => {
