@@ -66,7 +66,8 @@ export class TaskPoller {
     const asked = new Set<string>();
     for (const [cluster, unfinished] of tracker.unfinished()) {
       // One call's answer at a time, handled as it comes. At 3,000 jobs a poll asks about some 4,500
-      // tasks; handled all at the end, their states held the event loop past a second's firings.
+      // tasks; handled all at the end, in one turn of the event loop, their states could hold a second's
+      // firings (slow bursts fell just after polls: docs/benchmarks.md, "Sixth round of issue 8").
       for (let i = 0; i < unfinished.length; i += maxDescribedTasks) {
         const taskArns = unfinished.slice(i, i + maxDescribedTasks);
         for (const arn of taskArns) asked.add(arn);
