@@ -131,8 +131,8 @@ export class EcsJsonClient {
     prepared.headers = await this.sign(target, prepared);
     let held = pacing.release === undefined ? undefined : this.open(target.url, prepared, 1, 'held');
     try {
+      if (pacing.release !== undefined) await pacing.release;
       for (let attempt = 1; ; attempt++) {
-        if (attempt === 1 && pacing.release !== undefined) await pacing.release;
         await this.limiter.acquire(`${operation}Command`, pacing.notAfter);
         // A signature is good for 5 minutes; a retry signs afresh.
         if (attempt > 1) prepared.headers = await this.sign(target, prepared);
@@ -197,7 +197,7 @@ export class EcsJsonClient {
     const https = url.protocol === 'https:';
     const { connectionTimeout, requestTimeout } = this.timeouts;
     let state: 'held' | 'sent' | 'failed' = start;
-    let settle: { resolve(answer: unknown): void; reject(error: unknown): void } | undefined;
+    let settle!: { resolve(answer: unknown): void; reject(error: unknown): void };
     const answer = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
     // A held request given up is not waited on: its rejection is observed here.
     answer.catch(() => undefined);
@@ -210,13 +210,13 @@ export class EcsJsonClient {
         path: url.pathname,
         headers: prepared.headers,
       },
-      (response) => readResponse(response, attempt).then(settle?.resolve, settle?.reject),
+      (response) => readResponse(response, attempt).then(settle.resolve, settle.reject),
     );
     const timers: NodeJS.Timeout[] = [];
     const fail = (name: string, message: string) => {
       state = 'failed';
       request.destroy();
-      settle?.reject(new EcsCallError(name, message, { attempts: attempt }));
+      settle.reject(new EcsCallError(name, message, { attempts: attempt }));
     };
     request.on('socket', (socket) => {
       if (!socket.connecting) return;
@@ -230,7 +230,7 @@ export class EcsJsonClient {
     request.on('close', () => timers.forEach(clearTimeout));
     request.on('error', (error: NodeJS.ErrnoException) => {
       state = 'failed';
-      settle?.reject(new EcsCallError(error.code ?? 'NetworkingError', `ECS ${prepared.operation}: ${error.message}`, { attempts: attempt }));
+      settle.reject(new EcsCallError(error.code ?? 'NetworkingError', `ECS ${prepared.operation}: ${error.message}`, { attempts: attempt }));
     });
     const send = () => {
       state = 'sent';

@@ -86,10 +86,10 @@ export function isRoutine(written: ScheduledEcsJobStatus, wanted: ScheduledEcsJo
  * When a routine write recorded at `at` (epoch ms) is due: after the routine delay, within a third of it
  * more, at the job's own phase (`phase`, in [0, 1)) of that third, counted on the clock. Jobs that fire
  * at the same second record at the same instant; with one delay for all, a hundred of them wrote
- * together (at 1,000 jobs) and the apiserver took both cores for a quarter of a second, while the next
- * second's firings were going out (docs/benchmarks.md, "Sixth round of issue 8"). At its own phase every
- * job writes at a steady rate. Not sooner than the delay: a write that falls just after a firing carries
- * it, and writing earlier would carry fewer firings per write.
+ * together (at 1,000 jobs) and the apiserver took up to one and a half cores for a quarter of a second,
+ * while the next second's firings were going out (docs/benchmarks.md, "Sixth round of issue 8"). At its
+ * own phase every job writes at a steady rate. Not sooner than the delay: a write that falls just after
+ * a firing carries it, and writing earlier would carry fewer firings per write.
  */
 export function routineDueAt(at: number, delayMs: number, phase: number): number {
   const spread = Math.floor(delayMs / 3);
