@@ -1,7 +1,8 @@
 // The cost of a burst of armed firings on the controller's side: N RunTask calls, signed and held behind
 // one gate as armed firings are (src/aws/ecs-json-client.ts), released at once against the local ECS
 // stand-in in its own process (bench/local-ecs-server.ts). Prints, per round after a warm-up, the time
-// until every call was answered and the client's CPU for the round. It isolates what the 3,000-job run of
+// until every call was answered and the client's CPU for the round, and for arming it (building, signing
+// and connecting the calls before the release). It isolates what the 3,000-job run of
 // bench/fire-e2e.ts does each second (300 RunTasks in one instant); no apiserver takes part.
 //
 //   npx tsx bench/ecs-burst.ts [--calls 300] [--rounds 24] [--warmup 12]
@@ -29,9 +30,11 @@ try {
   console.log(`${calls} RunTask calls held behind one gate, released at once, ${rounds - warmup} rounds after ${warmup} of warm-up; node ${process.version}`);
   const answered: number[] = [];
   const cpu: number[] = [];
+  const armCpu: number[] = [];
   for (let round = 0; round < rounds; round++) {
     let open!: () => void;
     const release = new Promise<void>((resolve) => (open = resolve));
+    const armedFrom = process.cpuUsage();
     const held = Array.from({ length: calls }, (_, i) =>
       client
         .call('RunTask', { cluster: 'default', taskDefinition: 'sleeper-task', count: 1, startedBy: `job-${i}`, clientToken: `burst-${round}-${i}` }, { release })
@@ -39,6 +42,7 @@ try {
     );
     await pause(300); // every call signed and waiting, as armed firings are before their instant
     const cpuBefore = process.cpuUsage();
+    const arming = process.cpuUsage(armedFrom);
     const start = performance.now();
     open();
     const last = Math.max(...(await Promise.all(held)));
@@ -46,9 +50,11 @@ try {
     if (round < warmup) continue;
     answered.push(last - start);
     cpu.push((used.user + used.system) / 1000);
+    armCpu.push((arming.user + arming.system) / 1000);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   console.log(`all answered after (ms): ${answered.map((x) => x.toFixed(0)).join(' ')}; median ${median(answered).toFixed(0)}`);
+  console.log(`client CPU arming a round (ms; building, signing, connecting): ${armCpu.map((x) => x.toFixed(0)).join(' ')}; median ${median(armCpu).toFixed(0)}, ${(median(armCpu) / calls).toFixed(3)} ms per call`);
   console.log(`client CPU per round (ms): ${cpu.map((x) => x.toFixed(0)).join(' ')}; median ${median(cpu).toFixed(0)}, ${(median(cpu) / calls).toFixed(3)} ms per call`);
 } finally {
   client.destroy();

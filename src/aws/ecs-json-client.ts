@@ -1,10 +1,10 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { isRetryableAwsError, isThrottlingError } from './aws-errors.js';
 import { defaultAwsTimeouts, type AwsTimeouts } from './client-settings.js';
 import { EcsRateLimiter } from './ecs-rate-limiter.js';
+import { sigV4Headers, SigningKeys, type SigningCredentials } from './sigv4.js';
 
 /** How one call is paced: held until `release`, and given up if its turn comes after `notAfter`. */
 export interface Pacing {
@@ -46,7 +46,9 @@ export interface EcsJsonClientOptions {
 
 interface Target {
   url: URL;
-  signer: SignatureV4;
+  region: string;
+  /** The SDK's credentials chain, resolved: it caches what it found and refreshes it as it expires. */
+  credentials: () => Promise<SigningCredentials>;
   maxAttempts: number;
 }
 
@@ -104,6 +106,7 @@ export class EcsJsonClient {
   private readonly timeouts: AwsTimeouts;
   private readonly random: () => number;
   private readonly onAttempt: (operation: EcsOperation, outcome: EcsAttemptOutcome) => void;
+  private readonly keys = new SigningKeys();
   private readonly agents = {
     http: new HttpAgent({ keepAlive: true, maxFreeSockets: maxIdleConnections }),
     https: new HttpsAgent({ keepAlive: true, maxFreeSockets: maxIdleConnections }),
@@ -170,23 +173,15 @@ export class EcsJsonClient {
 
   private async sign(target: Target, prepared: Prepared): Promise<Record<string, string>> {
     const { url } = target;
-    const signed = await target.signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port !== '' && { port: Number(url.port) }),
-      path: url.pathname,
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `${targetPrefix}${prepared.operation}`,
-        'content-length': String(Buffer.byteLength(prepared.body)),
-        'user-agent': 'ecs-scheduler',
-      },
-      body: prepared.body,
-    });
-    return signed.headers;
+    const headers = {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `${targetPrefix}${prepared.operation}`,
+      'content-length': String(Buffer.byteLength(prepared.body)),
+      'user-agent': 'ecs-scheduler',
+    };
+    const signing = { credentials: await target.credentials(), region: target.region, service: 'ecs', now: new Date(), keys: this.keys };
+    return { ...headers, ...sigV4Headers({ method: 'POST', path: url.pathname, headers, body: prepared.body }, signing) };
   }
 
   /**
@@ -280,8 +275,7 @@ async function resolveTarget(sdk: ECSClient): Promise<Target> {
           })).url.href,
         );
   }
-  const signer = new SignatureV4({ service: 'ecs', region, credentials: config.credentials, sha256: config.sha256 });
-  return { url, signer, maxAttempts: await config.maxAttempts() };
+  return { url, region, credentials: () => config.credentials(), maxAttempts: await config.maxAttempts() };
 }
 
 async function readResponse(response: IncomingMessage, attempt: number): Promise<unknown> {

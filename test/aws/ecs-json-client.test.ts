@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { isClientTokenConflict, isRetryableAwsError } from '../../src/aws/aws-errors.js';
 import { EcsCallError, EcsJsonClient } from '../../src/aws/ecs-json-client.js';
 
 interface Seen {
+  headers: IncomingMessage['headers'];
+  raw: string;
   target: string | undefined;
   authorization: string | undefined;
   contentType: string | undefined;
@@ -20,6 +23,8 @@ async function scriptedEndpoint(answers: ((res: ServerResponse) => void)[]) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       seen.push({
+        headers: req.headers,
+        raw: Buffer.concat(chunks).toString('utf8'),
         target: req.headers['x-amz-target'] as string | undefined,
         authorization: req.headers.authorization,
         contentType: req.headers['content-type'],
@@ -42,6 +47,25 @@ function clientFor(url: string, maxAttempts = 3) {
   return new EcsJsonClient(sdk, { random: () => 0 });
 }
 
+/**
+ * The Authorization header the AWS SDK's own signer computes for the request as it arrived (the headers
+ * it names as signed, its x-amz-date): what ECS checks a signature against.
+ */
+async function sdkAuthorization(seen: Seen, region: string, credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }): Promise<string | undefined> {
+  const signedNames = /SignedHeaders=([^,]+)/.exec(seen.authorization ?? '')?.[1]?.split(';') ?? [];
+  const headers = Object.fromEntries(signedNames.map((name) => [name, String(seen.headers[name])]));
+  const amzDate = String(seen.headers['x-amz-date']);
+  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const sdk = new ECSClient({ region });
+  const signer = new SignatureV4({ service: 'ecs', region, credentials, sha256: sdk.config.sha256 });
+  const [hostname, port] = String(seen.headers.host).split(':');
+  const signed = await signer.sign(
+    { method: 'POST', protocol: 'http:', hostname: hostname as string, ...(port && { port: Number(port) }), path: '/', query: {}, headers, body: seen.raw },
+    { signingDate },
+  );
+  return signed.headers.authorization;
+}
+
 describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', () => {
   it('sends the operation, the JSON body and a SigV4 signature for ecs in the Region', async () => {
     const endpoint = await scriptedEndpoint([json(200, { taskArns: ['arn:a'] })]);
@@ -55,6 +79,7 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
     expect(seen?.contentType).to.equal('application/x-amz-json-1.1');
     expect(seen?.body).to.deep.equal({ cluster: 'default', startedBy: 'u' });
     expect(seen?.authorization).to.match(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/ecs\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/);
+    expect(seen?.authorization).to.equal(await sdkAuthorization(seen as Seen, 'eu-west-1'));
   });
 
   it('names an ECS error as the SDK does, from __type or x-amzn-ErrorType, and does not retry it', async () => {
@@ -134,11 +159,14 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
     const saved = process.env.AWS_ENDPOINT_URL_ECS;
     process.env.AWS_ENDPOINT_URL_ECS = endpoint.url;
     try {
-      const sdk = new ECSClient({ region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const credentials = { accessKeyId: 'a', secretAccessKey: 'b', sessionToken: 'temporary' };
+      const sdk = new ECSClient({ region: 'cn-north-1', credentials });
       const client = new EcsJsonClient(sdk);
       await client.call('ListTasks', {});
       client.destroy();
       expect(endpoint.seen[0]?.authorization).to.contain('/cn-north-1/ecs/aws4_request');
+      expect(endpoint.seen[0]?.authorization).to.equal(await sdkAuthorization(endpoint.seen[0] as Seen, 'cn-north-1', credentials));
+      expect(endpoint.seen[0]?.headers['x-amz-security-token']).to.equal('temporary');
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_ECS;
       else process.env.AWS_ENDPOINT_URL_ECS = saved;
