@@ -279,9 +279,10 @@ async function resolveTarget(sdk: ECSClient): Promise<Target> {
 }
 
 async function readResponse(response: IncomingMessage, attempt: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await bodyOf(response).catch((error: NodeJS.ErrnoException) => {
+    // The answer was cut short: as good as none (the call is retried, with its client token).
+    throw new EcsCallError(error.code ?? 'NetworkingError', `ECS answer cut short: ${error.message}`, { attempts: attempt });
+  });
   const status = response.statusCode ?? 0;
   const requestId = headerOf(response, 'x-amzn-requestid');
   let body: Record<string, unknown> = {};
@@ -297,6 +298,20 @@ async function readResponse(response: IncomingMessage, attempt: number): Promise
   const name = type?.split(':')[0]?.split('#').pop() || (status >= 500 ? 'ServiceUnavailable' : 'UnknownError');
   const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : `HTTP ${status}`;
   throw new EcsCallError(name, message, { status, attempts: attempt, ...(requestId && { requestId }) });
+}
+
+/**
+ * The response's body, read whole, by its events: an async iterator over the stream cost a promise and
+ * a microtask per chunk, on every answer of the firing path. A connection lost mid-answer is an 'error'
+ * (ECONNRESET, "aborted"); one we destroy ourselves (a timeout) has settled the call already.
+ */
+function bodyOf(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.once('error', reject);
+  });
 }
 
 function headerOf(response: IncomingMessage, name: string): string | undefined {

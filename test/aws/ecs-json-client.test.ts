@@ -154,6 +154,26 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
     expect(isRetryableAwsError(error)).to.equal(true);
   });
 
+  it('an answer cut short is no answer: retried, and the next answer is taken whole', async () => {
+    const cut = (res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '100' });
+      res.write('{"tasks":[');
+      setTimeout(() => res.destroy(), 10);
+    };
+    const endpoint = await scriptedEndpoint([cut, json(200, { tasks: [{ taskArn: 'arn:whole' }], failures: [] })]);
+    const outcomes: string[] = [];
+    const client = new EcsJsonClient(new ECSClient({ endpoint: endpoint.url, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 2 }), {
+      random: () => 0,
+      onAttempt: (operation, outcome) => outcomes.push(`${operation} ${outcome}`),
+    });
+    const out = await client.call<{ tasks: { taskArn: string }[] }>('RunTask', { clientToken: 't' });
+    client.destroy();
+    endpoint.close();
+    expect(out.tasks[0]?.taskArn).to.equal('arn:whole');
+    expect(outcomes).to.deep.equal(['RunTask no_answer', 'RunTask ok']);
+    expect(endpoint.seen.map((seen) => (seen.body as { clientToken: string }).clientToken)).to.deep.equal(['t', 't']);
+  });
+
   it('takes the endpoint from AWS_ENDPOINT_URL_ECS, as the SDK does, and signs for the Region', async () => {
     const endpoint = await scriptedEndpoint([json(200, { taskArns: [] })]);
     const saved = process.env.AWS_ENDPOINT_URL_ECS;
