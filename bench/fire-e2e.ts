@@ -29,7 +29,8 @@
 //   with the time the stand-in handled it (its own queue of a burst included) and how far ahead of the
 //   nominal time the firing's ListTasks arrived (armed firings read the active count early);
 // - CPU of the controller, kube-apiserver, etcd and the local ECS from /proc/<pid>/stat; the controller's
-//   VmHWM and VmRSS from /proc/<pid>/status;
+//   VmHWM and VmRSS from /proc/<pid>/status; the reconciles it counted (its /metrics, on a free loopback
+//   port given as --health-address, scraped at both ends of the window);
 // - the apiserver's apiserver_request_total, scraped at both ends (its /metrics with the admin token),
 //   by verb and resource. A baseline of --baseline-seconds before the controller starts gives the
 //   apiserver's own background requests (its identity lease and the like), shown apart. The bench makes
@@ -45,7 +46,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
-import { byVerbResource, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
+import { freePort } from '../hack/stack/free-port.js';
+import { byVerbResource, getText, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
 import { adminKubeConfig, applyCrd, buildController, createJobs, logSummary, repo, startController, type CreatedJob } from './e2e-setup.js';
 import { checkFirings, type Lateness } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
@@ -145,6 +147,8 @@ interface Measured {
   cpuEnd: ProcessCpu;
   requests: RequestCounts;
   baseline: { requests: RequestCounts; seconds: number; apiserverEtcdCpu: number };
+  /** Reconciles the controller counted in the window (its /metrics), if it answered at both ends. */
+  reconciles: number | undefined;
   memoryAtWindowStart: { peak: number; rss: number };
   memoryAtEnd: { peak: number; rss: number };
   startup: StartupWatch;
@@ -226,10 +230,12 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
   running.startup = startup;
   await startup.start(kubeConfig);
   const startedAt = Date.now();
+  const healthUrl = `http://127.0.0.1:${await freePort()}`;
   const controller = startController(stack, {
     dist: options.dist,
     namespace,
     ecsUrl: ecs.url,
+    healthAddress: healthUrl.slice('http://'.length),
     ...(options.workers !== undefined && { workers: options.workers }),
     // The profile is written when the controller exits (SIGTERM at the end of the run).
     nodeArgs: [...options.nodeArgs, ...(options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`])],
@@ -247,6 +253,7 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
   const all = { ...pids, controller: controller.pid, localEcs: ecs.pid };
   const memoryAtWindowStart = memoryOf(controller.pid);
   const requestsFrom = await scrapeRequests(stack);
+  const reconcilesFrom = await reconcileCount(healthUrl);
   const cpuStart = processCpu(all);
   const windowStart = Date.now();
   const windowEnd = windowStart + options.seconds * 1000;
@@ -256,6 +263,7 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
   await waitUntil(windowEnd, controller, 'window', controller.pid);
   await outageDone;
   const cpuEnd = processCpu(all);
+  const reconcilesTo = await reconcileCount(healthUrl);
   const requestsTo = await scrapeRequests(stack);
   progress(`window closed; waiting ${options.graceSeconds} s for late firings`);
   await waitUntil(Date.now() + options.graceSeconds * 1000, controller, 'grace', controller.pid);
@@ -269,6 +277,7 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     cpuStart,
     cpuEnd,
     requests: requestDelta(requestsTo, requestsFrom),
+    reconciles: reconcilesTo === undefined || reconcilesFrom === undefined ? undefined : reconcilesTo - reconcilesFrom,
     baseline,
     memoryAtWindowStart,
     memoryAtEnd,
@@ -277,6 +286,17 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     log: logSummary(controller),
   };
   return { measured, jobs, source };
+}
+
+/** How many reconciles the controller has done (ecs_scheduler_reconcile_duration_seconds_count), if it answers. */
+async function reconcileCount(healthUrl: string): Promise<number | undefined> {
+  try {
+    const text = await getText(`${healthUrl}/metrics`, 5_000);
+    const count = /^ecs_scheduler_reconcile_duration_seconds_count (\S+)$/m.exec(text)?.[1];
+    return count === undefined ? undefined : Number(count);
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------- output
@@ -337,6 +357,7 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   }
   const perFiring = (n: number) => (n / Math.max(1, check.launched)).toFixed(3);
   console.log(`ECS calls in the window (per firing): ${[...calls].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n} (${perFiring(n)})`).join(', ')}`);
+  console.log(`reconciles in the window (the controller's /metrics): ${m.reconciles === undefined ? 'not read' : `${m.reconciles} (${perFiring(m.reconciles)} per firing)`}`);
 
   console.log('\nCPU over the window (user + system, /proc/<pid>/stat)');
   const pct = (s: number) => `${((s / windowSeconds) * 100).toFixed(0)} % of one core`;
@@ -382,6 +403,7 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
     controllerCpuSeconds: controllerCpu,
     controllerCpuMsPerFiring: perFiringMs,
     controllerCpuPercent: (controllerCpu / windowSeconds) * 100,
+    reconcilesPerFiring: m.reconciles === undefined ? undefined : m.reconciles / Math.max(1, check.launched),
     apiserverCpuSeconds: cpu('apiserver'),
     etcdCpuSeconds: cpu('etcd'),
     localEcsCpuSeconds: cpu('localEcs'),
