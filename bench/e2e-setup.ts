@@ -94,6 +94,24 @@ export interface ControllerProcessOptions {
   workers?: number;
   /** Flags for node itself (--heapsnapshot-signal=SIGUSR2, --max-old-space-size=N). */
   nodeArgs?: string[];
+  /** The node binary that runs it; by default the one running the bench. */
+  node?: string;
+}
+
+/**
+ * The node binary `--node` names: `image` is the container image's runtime (hack/node-runtime.sh, fetched
+ * into the cache on first use), anything else a path; by default the node running the bench.
+ */
+export function controllerNode(flag: string | undefined): string {
+  if (flag === undefined) return process.execPath;
+  if (flag !== 'image') return flag;
+  const dir = execFileSync('bash', [join(repo, 'hack/node-runtime.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return join(dir, 'bin/node');
+}
+
+/** `<node> --version`. */
+export function nodeVersion(node: string): string {
+  return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 /**
@@ -103,7 +121,7 @@ export interface ControllerProcessOptions {
 export function startController(stack: Stack, options: ControllerProcessOptions): BackgroundProcess {
   return stack.startProcess({
     name: 'controller',
-    command: process.execPath,
+    command: options.node ?? process.execPath,
     args: [
       ...(options.nodeArgs ?? []),
       join(options.dist, 'main.js'),

@@ -17,6 +17,8 @@
 //                             [--task-seconds 1] [--outage-seconds N] [--grace 10] [--baseline-seconds 10]
 //                             [--workers N] [--no-build | --dist DIR] [--startup-timeout 300] [--cpu-prof DIR]
 //                             [--node-args '...']   (flags for the controller's node, e.g. --max-semi-space-size=8)
+//                             [--node image | PATH] (the node that runs the controller: `image` is the
+//                                                    container image's Node 22; by default this bench's node)
 //
 // Job i has schedule `${i % 10}-59/10` (every 10 s at second i mod 10: 100 firings/s at 1,000 jobs), or
 // --schedule for every job; taskDefinition sleeper-task, TopUp, and every task stops after --task-seconds,
@@ -48,7 +50,7 @@ import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
 import { freePort } from '../hack/stack/free-port.js';
 import { byVerbResource, getText, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
-import { adminKubeConfig, applyCrd, buildController, createJobs, logSummary, repo, startController, type CreatedJob } from './e2e-setup.js';
+import { adminKubeConfig, applyCrd, buildController, controllerNode, createJobs, logSummary, nodeVersion, repo, startController, type CreatedJob } from './e2e-setup.js';
 import { checkFirings, type Lateness } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
@@ -76,6 +78,7 @@ interface Options {
   workers: number | undefined;
   cpuProf: string | undefined;
   nodeArgs: string[];
+  node: string;
   build: boolean;
   dist: string;
 }
@@ -95,6 +98,7 @@ function benchOptions(): Options {
       workers: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'node-args': { type: 'string', default: '' },
+      node: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       dist: { type: 'string' },
     },
@@ -117,6 +121,7 @@ function benchOptions(): Options {
     workers: values.workers === undefined ? undefined : Math.floor(number('workers', 1)),
     cpuProf: values['cpu-prof'],
     nodeArgs: values['node-args'].split(' ').filter(Boolean),
+    node: controllerNode(values.node),
     build: values.dist === undefined && !values['no-build'],
     dist: values.dist ?? join(repo, 'dist'),
   };
@@ -238,6 +243,7 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     healthAddress: healthUrl.slice('http://'.length),
     ...(options.workers !== undefined && { workers: options.workers }),
     // The profile is written when the controller exits (SIGTERM at the end of the run).
+    node: options.node,
     nodeArgs: [...options.nodeArgs, ...(options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`])],
   });
   running.controller = controller;
@@ -338,7 +344,7 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   console.log(`\nbench/fire-e2e.ts: ${options.jobs} jobs, ${windowSeconds.toFixed(1)} s window after ${((m.windowStart - m.startedAt) / 1000).toFixed(1)} s of warm-up`);
   const quoted = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
   console.log(`command: npx tsx bench/fire-e2e.ts ${quoted.join(' ')}`.trimEnd());
-  console.log(`controller: node ${source}`);
+  console.log(`controller: node ${nodeVersion(options.node)} (${options.node}), ${source}`);
   console.log(`real: compiled controller, kube-apiserver, etcd; stand-in: ECS (bench/local-ecs-server.ts, answers at once)`);
   console.log(`node ${process.version}, ${cpus().length} cores, load average ${loads(loadStart)} (start) ${loads(loadEnd)} (end)`);
   console.log(`jobs: schedule ${options.schedule === undefined ? "'{i%10}-59/10'" : `'${options.schedule}'`}, sleeper-task, TopUp; tasks stop after ${options.taskSeconds} s`);
@@ -388,6 +394,7 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
     bench: 'fire-e2e',
     args: process.argv.slice(2),
     controller: source,
+    controllerNode: nodeVersion(options.node),
     jobs: options.jobs,
     schedule: options.schedule ?? '{i%10}-59/10',
     windowSeconds,
