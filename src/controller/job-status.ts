@@ -26,7 +26,9 @@ export function ready(
   message: string,
 ) {
   const conditions = withCondition(status, now, job, 'Ready', value, reason, message);
-  return reason === 'InvalidSchedule' || reason === 'InvalidTimezone' ? conditions : conditions.filter((c) => c.type !== 'Stalled');
+  const keepsStalled = reason === 'InvalidSchedule' || reason === 'InvalidTimezone';
+  // Filtered only when there is a Stalled to drop: an unchanged list stays the same list (setCondition).
+  return keepsStalled || !conditions.some((c) => c.type === 'Stalled') ? conditions : conditions.filter((c) => c.type !== 'Stalled');
 }
 
 /**
