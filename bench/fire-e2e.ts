@@ -152,8 +152,8 @@ interface Measured {
   cpuEnd: ProcessCpu;
   requests: RequestCounts;
   baseline: { requests: RequestCounts; seconds: number; apiserverEtcdCpu: number };
-  /** Reconciles the controller counted in the window (its /metrics), if it answered at both ends. */
-  reconciles: number | undefined;
+  /** Reconciles the controller counted in the window, and their summed duration (its /metrics), if it answered at both ends. */
+  reconciles: { count: number; seconds: number } | undefined;
   memoryAtWindowStart: { peak: number; rss: number };
   memoryAtEnd: { peak: number; rss: number };
   startup: StartupWatch;
@@ -283,7 +283,10 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     cpuStart,
     cpuEnd,
     requests: requestDelta(requestsTo, requestsFrom),
-    reconciles: reconcilesTo === undefined || reconcilesFrom === undefined ? undefined : reconcilesTo - reconcilesFrom,
+    reconciles:
+      reconcilesTo === undefined || reconcilesFrom === undefined
+        ? undefined
+        : { count: reconcilesTo.count - reconcilesFrom.count, seconds: reconcilesTo.seconds - reconcilesFrom.seconds },
     baseline,
     memoryAtWindowStart,
     memoryAtEnd,
@@ -294,12 +297,13 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
   return { measured, jobs, source };
 }
 
-/** How many reconciles the controller has done (ecs_scheduler_reconcile_duration_seconds_count), if it answers. */
-async function reconcileCount(healthUrl: string): Promise<number | undefined> {
+/** How many reconciles the controller has done, and how long they took in all (ecs_scheduler_reconcile_duration_seconds), if it answers. */
+async function reconcileCount(healthUrl: string): Promise<{ count: number; seconds: number } | undefined> {
   try {
     const text = await getText(`${healthUrl}/metrics`, 5_000);
     const count = /^ecs_scheduler_reconcile_duration_seconds_count (\S+)$/m.exec(text)?.[1];
-    return count === undefined ? undefined : Number(count);
+    const seconds = /^ecs_scheduler_reconcile_duration_seconds_sum (\S+)$/m.exec(text)?.[1];
+    return count === undefined || seconds === undefined ? undefined : { count: Number(count), seconds: Number(seconds) };
   } catch {
     return undefined;
   }
@@ -363,7 +367,10 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   }
   const perFiring = (n: number) => (n / Math.max(1, check.launched)).toFixed(3);
   console.log(`ECS calls in the window (per firing): ${[...calls].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n} (${perFiring(n)})`).join(', ')}`);
-  console.log(`reconciles in the window (the controller's /metrics): ${m.reconciles === undefined ? 'not read' : `${m.reconciles} (${perFiring(m.reconciles)} per firing)`}`);
+  const { reconciles } = m;
+  console.log(
+    `reconciles in the window (the controller's /metrics): ${reconciles === undefined ? 'not read' : `${reconciles.count} (${perFiring(reconciles.count)} per firing), ${((reconciles.seconds * 1000) / Math.max(1, reconciles.count)).toFixed(3)} ms each on average (wall time, from the dequeue to the decision)`}`,
+  );
 
   console.log('\nCPU over the window (user + system, /proc/<pid>/stat)');
   const pct = (s: number) => `${((s / windowSeconds) * 100).toFixed(0)} % of one core`;
@@ -410,7 +417,8 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
     controllerCpuSeconds: controllerCpu,
     controllerCpuMsPerFiring: perFiringMs,
     controllerCpuPercent: (controllerCpu / windowSeconds) * 100,
-    reconcilesPerFiring: m.reconciles === undefined ? undefined : m.reconciles / Math.max(1, check.launched),
+    reconcilesPerFiring: m.reconciles === undefined ? undefined : m.reconciles.count / Math.max(1, check.launched),
+    reconcileMeanMs: m.reconciles === undefined ? undefined : (m.reconciles.seconds * 1000) / Math.max(1, m.reconciles.count),
     apiserverCpuSeconds: cpu('apiserver'),
     etcdCpuSeconds: cpu('etcd'),
     localEcsCpuSeconds: cpu('localEcs'),
