@@ -29,8 +29,11 @@ export function historyLimits(spec: Pick<ScheduledEcsJobSpec, 'successfulRunsHis
 export function trimRuns(runs: RunRecord[], limits: HistoryLimits): RunRecord[] {
   const kept = { Running: maxRunsKept, Succeeded: limits.succeeded, Failed: limits.failed };
   const counts = { Running: 0, Succeeded: 0, Failed: 0 };
-  return [...runs]
-    .sort((a, b) => Date.parse(b.scheduleTime) - Date.parse(a.scheduleTime))
+  // Each time parsed once, not at every comparison.
+  return runs
+    .map((run) => ({ run, at: Date.parse(run.scheduleTime) }))
+    .sort((a, b) => b.at - a.at)
+    .map(({ run }) => run)
     .filter((run) => ++counts[run.result] <= kept[run.result]);
 }
 

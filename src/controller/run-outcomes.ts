@@ -48,12 +48,17 @@ export class RunOutcomes {
   async fold(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, now: Date): Promise<Folded> {
     const runs = status.runs ?? [];
     const { tracker } = this.options;
-    const stoppedStates = runs
-      .filter((run) => run.result === 'Running')
+    const running = runs.filter((run) => run.result === 'Running');
+    // Nothing running, nothing to fold or launch again: the common case between firings.
+    if (running.length === 0) {
+      this.follow(job, running);
+      return { changed: false };
+    }
+    const stoppedStates = running
       .flatMap((run) => run.tasks.filter((task) => !taskStopped(task)))
       .flatMap((task) => tracker.stateOf(task.taskArn) ?? [])
       .filter(hasStopped);
-    const essentials = await this.essentialsOf(job, stoppedStates);
+    const essentials = stoppedStates.length === 0 ? new Map<string, ReadonlySet<string>>() : await this.essentialsOf(job, stoppedStates);
     const applied = applyTaskStates({
       runs,
       stateOf: (arn) => tracker.stateOf(arn),
@@ -99,6 +104,8 @@ export class RunOutcomes {
    * launch retries). Returns the earliest retry still to come.
    */
   private async relaunchFailed(job: ScheduledEcsJob, status: ScheduledEcsJobStatus, now: Date): Promise<Folded> {
+    // Every sync folds: a job that does not relaunch failed tasks (most) has nothing to look for here.
+    if (job.spec.retry?.onTaskFailure !== true) return { changed: false };
     let changed = false;
     let wakeAt: Date | undefined;
     const runs = [...(status.runs ?? [])];

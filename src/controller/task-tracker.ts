@@ -42,9 +42,11 @@ export class TaskTracker {
    * Returns whether some of them already have a state it has not folded (an event came first).
    */
   follow(job: { key: string; uid: string; cluster: string }, taskArns: string[]): boolean {
+    const before = this.byJob.get(job.uid) ?? new Set<string>();
+    // Every sync says which tasks to follow, and most name those it named last time: nothing to do.
+    if (before.size === taskArns.length && taskArns.every((arn) => before.has(arn) && this.followed.get(arn)?.key === job.key)) return false;
     // A task stays in the cluster it was launched in, whatever spec.cluster says now: its ARN names it.
     const wanted = new Set(taskArns);
-    const before = this.byJob.get(job.uid) ?? new Set<string>();
     for (const arn of before) {
       if (wanted.has(arn)) continue;
       const state = this.followed.get(arn)?.state;
