@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 
 // AWS Signature Version 4 for the one kind of request the ECS client sends: a POST of a JSON body to a
-// fixed path, every header signed but the user agent. Written for the firing path: three hashes a call
+// fixed path, every header signed but the user agent and those a proxy or the HTTP stack may change. Written for the firing path: three hashes a call
 // (the body, the canonical request, the signature), synchronous, with the signing key derived once a
 // day. The SDK's signer (@smithy/signature-v4) took 7.6 % of the controller's busy time at 1,000 jobs:
 // each call awaited five promise-wrapped hashes and hashed the secret again to find its cached key
@@ -25,7 +25,7 @@ export interface SignableRequest {
   method: string;
   /** The path as it goes on the wire (already percent-encoded once, as a URL's pathname is). */
   path: string;
-  /** Header names in lower case; `host` among them. Every one is signed but `user-agent`. */
+  /** Header names in lower case; `host` among them. Every one is signed but those in `unsigned`. */
   headers: Record<string, string>;
   body: string;
 }
