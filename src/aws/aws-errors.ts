@@ -12,6 +12,22 @@ const throttlingNames = new Set([
   'SlowDown',
 ]);
 
+// What AWS answers a request signed with a clock too far from its own (more than 5 minutes): the SDK
+// corrects its clock from the answer's Date and tries again, and so does our ECS client.
+const clockSkewNames = new Set([
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+
+/** True when the error may come from a signing clock too far from AWS's. */
+export function isClockSkewError(name: string): boolean {
+  return clockSkewNames.has(name);
+}
+
 interface AwsLikeError {
   name?: string;
   message?: string;

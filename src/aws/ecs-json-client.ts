@@ -1,10 +1,10 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { isRetryableAwsError, isThrottlingError } from './aws-errors.js';
+import { isClockSkewError, isRetryableAwsError, isThrottlingError } from './aws-errors.js';
 import { defaultAwsTimeouts, type AwsTimeouts } from './client-settings.js';
 import { EcsRateLimiter } from './ecs-rate-limiter.js';
-import { sigV4Headers, SigningKeys, type SigningCredentials } from './sigv4.js';
+import { clockOffsetAfter, sigV4Headers, SigningKeys, type SigningCredentials } from './sigv4.js';
 
 /** How one call is paced: held until `release`, and given up if its turn comes after `notAfter`. */
 export interface Pacing {
@@ -19,10 +19,13 @@ export type EcsOperation = 'RunTask' | 'ListTasks' | 'DescribeTasks' | 'StopTask
 export class EcsCallError extends Error {
   readonly $fault: 'client' | 'server';
   readonly $metadata: { httpStatusCode?: number; requestId?: string; attempts: number };
+  /** Set when trying again may pass although ECS refused the call: the signing clock was just corrected. */
+  readonly $retryable?: object;
 
-  constructor(name: string, message: string, details: { status?: number; requestId?: string; attempts: number }) {
+  constructor(name: string, message: string, details: { status?: number; requestId?: string; attempts: number; retryable?: boolean }) {
     super(message);
     this.name = name;
+    if (details.retryable === true) this.$retryable = {};
     this.$fault = details.status !== undefined && details.status < 500 ? 'client' : 'server';
     this.$metadata = {
       attempts: details.attempts,
@@ -107,6 +110,8 @@ export class EcsJsonClient {
   private readonly random: () => number;
   private readonly onAttempt: (operation: EcsOperation, outcome: EcsAttemptOutcome) => void;
   private readonly keys = new SigningKeys();
+  // Added to the local clock when signing: set from ECS's answers when the two are 5 minutes apart.
+  private clockOffsetMs = 0;
   private readonly agents = {
     http: new HttpAgent({ keepAlive: true, maxFreeSockets: maxIdleConnections }),
     https: new HttpsAgent({ keepAlive: true, maxFreeSockets: maxIdleConnections }),
@@ -180,8 +185,22 @@ export class EcsJsonClient {
       'content-length': String(Buffer.byteLength(prepared.body)),
       'user-agent': 'ecs-scheduler',
     };
-    const signing = { credentials: await target.credentials(), region: target.region, service: 'ecs', now: new Date(), keys: this.keys };
+    const now = new Date(Date.now() + this.clockOffsetMs);
+    const signing = { credentials: await target.credentials(), region: target.region, service: 'ecs', now, keys: this.keys };
     return { ...headers, ...sigV4Headers({ method: 'POST', path: url.pathname, headers, body: prepared.body }, signing) };
+  }
+
+  /**
+   * Sets the signing clock from the answer's Date when it is 5 minutes or more from ECS's (clockOffsetAfter).
+   * Returns whether it changed: a call refused for its signature's time is then worth trying again.
+   */
+  private correctClock(response: IncomingMessage): boolean {
+    const serverMs = Date.parse(headerOf(response, 'date') ?? '');
+    if (Number.isNaN(serverMs)) return false;
+    const offset = clockOffsetAfter(serverMs, Date.now(), this.clockOffsetMs);
+    if (offset === this.clockOffsetMs) return false;
+    this.clockOffsetMs = offset;
+    return true;
   }
 
   /**
@@ -205,7 +224,7 @@ export class EcsJsonClient {
         path: url.pathname,
         headers: prepared.headers,
       },
-      (response) => readResponse(response, attempt).then(settle.resolve, settle.reject),
+      (response) => readResponse(response, attempt, this.correctClock(response)).then(settle.resolve, settle.reject),
     );
     const timers: NodeJS.Timeout[] = [];
     const fail = (name: string, message: string) => {
@@ -278,7 +297,8 @@ async function resolveTarget(sdk: ECSClient): Promise<Target> {
   return { url, region, credentials: () => config.credentials(), maxAttempts: await config.maxAttempts() };
 }
 
-async function readResponse(response: IncomingMessage, attempt: number): Promise<unknown> {
+/** ECS's answer: its JSON body, or the error it names. `clockCorrected`: a refusal for the signature's time is retryable. */
+async function readResponse(response: IncomingMessage, attempt: number, clockCorrected: boolean): Promise<unknown> {
   const text = await bodyOf(response).catch((error: NodeJS.ErrnoException) => {
     // The answer was cut short: as good as none (the call is retried, with its client token).
     throw new EcsCallError(error.code ?? 'NetworkingError', `ECS answer cut short: ${error.message}`, { attempts: attempt });
@@ -297,7 +317,8 @@ async function readResponse(response: IncomingMessage, attempt: number): Promise
   const type = headerOf(response, 'x-amzn-errortype') ?? (typeof body.__type === 'string' ? body.__type : undefined);
   const name = type?.split(':')[0]?.split('#').pop() || (status >= 500 ? 'ServiceUnavailable' : 'UnknownError');
   const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : `HTTP ${status}`;
-  throw new EcsCallError(name, message, { status, attempts: attempt, ...(requestId && { requestId }) });
+  const retryable = clockCorrected && isClockSkewError(name);
+  throw new EcsCallError(name, message, { status, attempts: attempt, ...(requestId && { requestId }), ...(retryable && { retryable }) });
 }
 
 /**

@@ -31,6 +31,8 @@ export interface SignableRequest {
 }
 
 const algorithm = 'AWS4-HMAC-SHA256';
+// AWS refuses a signature dated more than 5 minutes from its own clock.
+const maxSkewMs = 5 * 60_000;
 // Headers a proxy or the HTTP stack may change on the way: signing them would break the signature.
 const unsigned = new Set(['user-agent', 'authorization', 'connection', 'expect', 'transfer-encoding', 'x-amzn-trace-id']);
 
@@ -75,6 +77,16 @@ export function sigV4Headers(
   const signature = createHmac('sha256', keys.keyFor(credentials.secretAccessKey, scope)).update(stringToSign).digest('hex');
   added.authorization = `${algorithm} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return added;
+}
+
+/**
+ * The offset to add to the local clock when signing, after an answer dated `serverMs` by AWS (its Date
+ * header) came at local time `localMs`: unchanged while the signing clock is within 5 minutes of AWS's,
+ * else AWS's time less the local time. As the SDK does (its systemClockOffset): a node whose clock
+ * drifted still signs what AWS accepts.
+ */
+export function clockOffsetAfter(serverMs: number, localMs: number, offsetMs: number): number {
+  return Math.abs(serverMs - (localMs + offsetMs)) >= maxSkewMs ? serverMs - localMs : offsetMs;
 }
 
 function sha256Hex(text: string): string {

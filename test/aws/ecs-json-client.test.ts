@@ -174,6 +174,50 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
     expect(endpoint.seen.map((seen) => (seen.body as { clientToken: string }).clientToken)).to.deep.equal(['t', 't']);
   });
 
+  it('signs again with its clock set from ECS\'s Date when ECS refuses a signature dated 5 minutes or more from its own', async () => {
+    // An endpoint whose clock is an hour ahead of this one, refusing signatures as ECS does.
+    const hourAhead = 3_600_000;
+    const dates: string[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      req.on('end', () => {
+        const amzDate = String(req.headers['x-amz-date']);
+        dates.push(amzDate);
+        const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+        const serverNow = Date.now() + hourAhead;
+        const headers = { 'content-type': 'application/x-amz-json-1.1', date: new Date(serverNow).toUTCString() };
+        if (Math.abs(serverNow - signedAt) > 300_000) {
+          res.writeHead(400, headers).end(JSON.stringify({ __type: 'InvalidSignatureException', message: `Signature expired: ${amzDate} is now earlier than the allowed time` }));
+        } else {
+          res.writeHead(200, headers).end(JSON.stringify({ taskArns: [] }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      await client.call('ListTasks', {});
+      expect(dates, 'refused once, then signed with the corrected clock').to.have.length(2);
+      await client.call('ListTasks', {});
+      expect(dates, 'the next call is signed right the first time').to.have.length(3);
+      const hours = dates.map((d) => Number(d.slice(9, 11)));
+      expect((hours[1] as number) - (hours[0] as number) === 1 || (hours[0] as number) - (hours[1] as number) === 23).to.equal(true);
+    } finally {
+      client.destroy();
+      server.close();
+    }
+  });
+
+  it('a refused signature is not retried when the clocks agree: the keys are wrong, not the time', async () => {
+    const endpoint = await scriptedEndpoint([json(400, { __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match' })]);
+    const client = clientFor(endpoint.url);
+    const error = await client.call('ListTasks', {}).then(() => undefined, (e: unknown) => e as EcsCallError);
+    client.destroy();
+    endpoint.close();
+    expect(error?.name).to.equal('InvalidSignatureException');
+    expect(endpoint.seen).to.have.length(1);
+  });
+
   it('takes the endpoint from AWS_ENDPOINT_URL_ECS, as the SDK does, and signs for the Region', async () => {
     const endpoint = await scriptedEndpoint([json(200, { taskArns: [] })]);
     const saved = process.env.AWS_ENDPOINT_URL_ECS;

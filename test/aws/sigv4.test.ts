@@ -1,7 +1,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
-import { canonicalPath, sigV4Headers, SigningKeys, type SignableRequest, type SigningCredentials } from '../../src/aws/sigv4.js';
+import { canonicalPath, clockOffsetAfter, sigV4Headers, SigningKeys, type SignableRequest, type SigningCredentials } from '../../src/aws/sigv4.js';
 
 // Our signer against the AWS SDK's (@smithy/signature-v4), the reference: the same request, credentials
 // and instant must give the same headers, byte for byte.
@@ -94,5 +94,21 @@ describe('sigV4Headers: AWS Signature Version 4 for the ECS client', () => {
     expect(canonicalPath('/a/./b/../c')).to.equal('/a/c');
     expect(canonicalPath('/a//b/')).to.equal('/a/b/');
     expect(canonicalPath('/with%20space')).to.equal('/with%2520space');
+  });
+
+  describe('clockOffsetAfter: the signing clock set from AWS\'s answers', () => {
+    const local = Date.parse('2026-12-02T03:00:00Z');
+    const minute = 60_000;
+    const cases: [string, number, number, number][] = [
+      ['the clocks agree: no offset', local + 2_000, 0, 0],
+      ['4 minutes apart: within what AWS accepts, left alone', local + 4 * minute, 0, 0],
+      ['AWS an hour ahead: the offset is the hour', local + 60 * minute, 0, 60 * minute],
+      ['AWS 6 minutes behind: the offset is minus 6 minutes', local - 6 * minute, 0, -6 * minute],
+      ['an offset that still holds is kept', local + 60 * minute + 3_000, 60 * minute, 60 * minute],
+      ['the local clock was fixed since: the offset goes', local + 1_000, 60 * minute, 1_000],
+    ];
+    for (const [name, server, offset, expected] of cases) {
+      it(name, () => expect(clockOffsetAfter(server, local, offset)).to.equal(expected));
+    }
   });
 });
