@@ -42,6 +42,8 @@ export interface EcsJsonClientOptions {
   limiter?: EcsRateLimiter;
   /** Told how every attempt ended (retries included), for metrics. */
   onAttempt?: (operation: EcsOperation, outcome: EcsAttemptOutcome) => void;
+  /** Told when the signing clock was set from ECS's: the offset now added to the local clock (ms). */
+  onClockCorrected?: (offsetMs: number) => void;
   timeouts?: AwsTimeouts;
   /** Jitter for retry delays; tests pin it. */
   random?: () => number;
@@ -109,6 +111,7 @@ export class EcsJsonClient {
   private readonly timeouts: AwsTimeouts;
   private readonly random: () => number;
   private readonly onAttempt: (operation: EcsOperation, outcome: EcsAttemptOutcome) => void;
+  private readonly onClockCorrected: (offsetMs: number) => void;
   private readonly keys = new SigningKeys();
   // Added to the local clock when signing: set from ECS's answers when the two are 5 minutes apart.
   private clockOffsetMs = 0;
@@ -125,6 +128,7 @@ export class EcsJsonClient {
     this.timeouts = options.timeouts ?? defaultAwsTimeouts;
     this.random = options.random ?? Math.random;
     this.onAttempt = options.onAttempt ?? (() => undefined);
+    this.onClockCorrected = options.onClockCorrected ?? (() => undefined);
   }
 
   /**
@@ -200,6 +204,7 @@ export class EcsJsonClient {
     const offset = clockOffsetAfter(serverMs, Date.now(), this.clockOffsetMs);
     if (offset === this.clockOffsetMs) return false;
     this.clockOffsetMs = offset;
+    this.onClockCorrected(offset);
     return true;
   }
 

@@ -24,7 +24,7 @@ export class EcsTaskClient implements EcsTasks {
   private readonly essentials = new Map<string, Set<string>>();
 
   /** `sdk` resolves the Region, credentials, endpoint and maxAttempts; the calls do not go through it. */
-  constructor(sdk: ECSClient, options: Pick<EcsJsonClientOptions, 'limiter' | 'timeouts' | 'onAttempt'> = {}) {
+  constructor(sdk: ECSClient, options: Pick<EcsJsonClientOptions, 'limiter' | 'timeouts' | 'onAttempt' | 'onClockCorrected'> = {}) {
     this.client = new EcsJsonClient(sdk, options);
   }
 

@@ -357,6 +357,11 @@ async function runController(settings: ControllerSettings): Promise<number> {
       onWait: (category, ms) => metrics.ecsRateLimitWait.observe({ category }, ms / 1000),
     }),
     onAttempt: (operation, outcome) => metrics.ecsRequests.inc({ operation, outcome }),
+    // Signing goes on with ECS's time; the node's clock is for its operator to fix.
+    onClockCorrected: (offsetMs) =>
+      logger.warn("this machine's clock differs from AWS's by 5 minutes or more: ECS calls are signed with ECS's time; check the node's time synchronisation", {
+        offsetSeconds: Math.round(offsetMs / 1000),
+      }),
   });
   const tracker = new TaskTracker();
   const news = (key: string, state: TaskState) => late.controller?.handlers.taskChanged(key, looksFailed(state));

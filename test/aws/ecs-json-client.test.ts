@@ -194,10 +194,14 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const corrections: number[] = [];
+    const sdk = new ECSClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 3 });
+    const client = new EcsJsonClient(sdk, { random: () => 0, onClockCorrected: (offsetMs) => corrections.push(offsetMs) });
     try {
       await client.call('ListTasks', {});
       expect(dates, 'refused once, then signed with the corrected clock').to.have.length(2);
+      expect(corrections).to.have.length(1);
+      expect(Math.abs((corrections[0] as number) - hourAhead)).to.be.below(2_000, 'the offset is the hour, to the Date header\'s second');
       await client.call('ListTasks', {});
       expect(dates, 'the next call is signed right the first time').to.have.length(3);
       const hours = dates.map((d) => Number(d.slice(9, 11)));
