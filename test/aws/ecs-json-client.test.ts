@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { isClientTokenConflict, isRetryableAwsError } from '../../src/aws/aws-errors.js';
 import { EcsCallError, EcsJsonClient } from '../../src/aws/ecs-json-client.js';
+import { amzDateMs, sdkSignedHeaders } from './sdk-signer.js';
 
 interface Seen {
   headers: IncomingMessage['headers'];
@@ -54,16 +54,9 @@ function clientFor(url: string, maxAttempts = 3) {
 async function sdkAuthorization(seen: Seen, region: string, credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }): Promise<string | undefined> {
   const signedNames = /SignedHeaders=([^,]+)/.exec(seen.authorization ?? '')?.[1]?.split(';') ?? [];
   const headers = Object.fromEntries(signedNames.map((name) => [name, String(seen.headers[name])]));
-  const amzDate = String(seen.headers['x-amz-date']);
-  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-  const sdk = new ECSClient({ region });
-  const signer = new SignatureV4({ service: 'ecs', region, credentials, sha256: sdk.config.sha256 });
-  const [hostname, port] = String(seen.headers.host).split(':');
-  const signed = await signer.sign(
-    { method: 'POST', protocol: 'http:', hostname: hostname as string, ...(port && { port: Number(port) }), path: '/', query: {}, headers, body: seen.raw },
-    { signingDate },
-  );
-  return signed.headers.authorization;
+  const at = new Date(amzDateMs(String(seen.headers['x-amz-date'])));
+  const signed = await sdkSignedHeaders({ host: String(seen.headers.host), path: '/', headers, body: seen.raw }, { credentials, region, at });
+  return signed.authorization;
 }
 
 describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', () => {
@@ -183,7 +176,7 @@ describe('EcsJsonClient: ECS JSON 1.1 calls without the SDK middleware stack', (
       req.on('end', () => {
         const amzDate = String(req.headers['x-amz-date']);
         dates.push(amzDate);
-        const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+        const signedAt = amzDateMs(amzDate);
         const serverNow = Date.now() + hourAhead;
         const headers = { 'content-type': 'application/x-amz-json-1.1', date: new Date(serverNow).toUTCString() };
         if (Math.abs(serverNow - signedAt) > 300_000) {

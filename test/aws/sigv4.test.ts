@@ -1,14 +1,11 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { canonicalPath, clockOffsetAfter, sigV4Headers, SigningKeys, type SignableRequest, type SigningCredentials } from '../../src/aws/sigv4.js';
+import { sdkSignedHeaders } from './sdk-signer.js';
 
 // Our signer against the AWS SDK's (@smithy/signature-v4), the reference: the same request, credentials
 // and instant must give the same headers, byte for byte.
 
 const keys = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
-// The hash the SDK's ECS client signs with in node.
-const sha256 = new ECSClient({ region: 'eu-west-1' }).config.sha256;
 const at = new Date('2026-12-02T03:04:05.678Z');
 
 interface Case {
@@ -43,15 +40,9 @@ function request(c: Case): SignableRequest {
   return { method: 'POST', path: c.path, headers, body: c.body };
 }
 
-async function sdkSigned(c: Case): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: 'ecs', region: c.region ?? 'eu-west-1', credentials: c.credentials, sha256 });
-  const r = request(c);
-  const [hostname, port] = c.host.split(':');
-  const signed = await signer.sign(
-    { method: r.method, protocol: 'https:', hostname: hostname as string, ...(port && { port: Number(port) }), path: r.path, query: {}, headers: { ...r.headers }, body: r.body },
-    { signingDate: at },
-  );
-  return signed.headers;
+function sdkSigned(c: Case): Promise<Record<string, string>> {
+  const { path, headers, body } = request(c);
+  return sdkSignedHeaders({ host: c.host, path, headers, body }, { credentials: c.credentials, region: c.region ?? 'eu-west-1', at });
 }
 
 describe('sigV4Headers: AWS Signature Version 4 for the ECS client', () => {
