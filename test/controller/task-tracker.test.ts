@@ -41,6 +41,16 @@ describe('TaskTracker: the newest state of each followed task', () => {
     expect(tracker.follow(job, [arn(1)]), 'nothing new the second time').to.equal(false);
   });
 
+  it('told the same tasks again, keeps their states; told them under a new key, reports news to that key', () => {
+    const tracker = new TaskTracker();
+    tracker.follow(job, [arn(1), arn(2)]);
+    tracker.observe(state(1, 'RUNNING', 2));
+    expect(tracker.follow(job, [arn(2), arn(1)]), 'the same tasks, in another order').to.equal(false);
+    expect(tracker.stateOf(arn(1))?.lastStatus).to.equal('RUNNING');
+    tracker.follow({ ...job, key: 'default/renamed' }, [arn(1), arn(2)]);
+    expect(tracker.observe(state(1, 'STOPPED', 3)).key).to.equal('default/renamed');
+  });
+
   it('ignores tasks that are not a job\'s (a service\'s startedBy)', () => {
     const tracker = new TaskTracker();
     tracker.observe({ ...state(1, 'STOPPED', 4), startedBy: 'ecs-svc/9223370545345641169' });
