@@ -13,12 +13,13 @@ interface GaugeValues {
 }
 
 /**
- * The per-job gauges, each job's set only when one of its values changed: prom-client hashes a series'
- * labels on every set, and a job is reconciled twice a firing (about 2 % of the controller's CPU in a
- * profile of the 1,000-job bench, for values that change once a firing at most).
+ * The per-job gauges, each set only when its own value changed: prom-client sorts and joins a series'
+ * labels on every set, and a job is reconciled twice a firing. Its last success changes at every
+ * firing, the other two seldom; setting all three whenever one changed made a twentieth of the
+ * controller's allocations at 1,000 jobs (docs/benchmarks.md, "Eighth round of issue 8").
  */
 export class JobGauges {
-  private readonly exported = new Map<string, string>();
+  private readonly exported = new Map<string, GaugeValues>();
 
   constructor(private readonly metrics: ControllerMetrics) {}
 
@@ -27,13 +28,14 @@ export class JobGauges {
     const values = gaugeValues(status);
     if (values === undefined) return; // never fired: nothing to say yet
     const key = `${job.namespace}/${job.name}`;
-    const signature = `${values.lastSuccess}|${values.lastRunFailed}|${values.interval}`;
-    if (this.exported.get(key) === signature) return;
-    this.exported.set(key, signature);
+    const before = this.exported.get(key);
+    if (before !== undefined && before.lastSuccess === values.lastSuccess && before.lastRunFailed === values.lastRunFailed && before.interval === values.interval) return;
+    this.exported.set(key, values);
     const labels = { sej_namespace: job.namespace, sej: job.name };
     const { metrics } = this;
-    if (values.lastSuccess !== undefined) metrics.lastSuccess.set(labels, values.lastSuccess);
-    metrics.lastRunFailed.set(labels, values.lastRunFailed);
+    if (values.lastSuccess !== undefined && values.lastSuccess !== before?.lastSuccess) metrics.lastSuccess.set(labels, values.lastSuccess);
+    if (values.lastRunFailed !== before?.lastRunFailed) metrics.lastRunFailed.set(labels, values.lastRunFailed);
+    if (before !== undefined && values.interval === before.interval) return;
     if (values.interval !== undefined) metrics.interval.set(labels, values.interval);
     else metrics.interval.remove(labels);
   }

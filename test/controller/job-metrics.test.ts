@@ -66,4 +66,20 @@ describe('per-job metrics', () => {
     gauges.set(first.metadata, { ...first.status });
     expect(await series(metrics), 'the same values: not set again').to.include('ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 7');
   });
+
+  it('sets only the series whose value changed: a new success leaves the other two alone', async () => {
+    const metrics = new ControllerMetrics();
+    const gauges = new JobGauges(metrics);
+    const status = { lastScheduleTime: firstFiring.toISOString(), nextRun: secondFiring.toISOString(), conditions: [condition('True')] };
+    const labels = { sej_namespace: 'default', sej: 'sleeper-task' };
+    gauges.set(job().metadata, { ...status, lastSuccessfulTime: '2026-03-02T09:00:30Z' });
+    metrics.lastRunFailed.set(labels, 7);
+    metrics.interval.set(labels, 8);
+    gauges.set(job().metadata, { ...status, lastSuccessfulTime: '2026-03-02T09:05:30Z' });
+    expect(await series(metrics)).to.have.members([
+      'ecs_scheduler_last_success_timestamp_seconds{sej_namespace="default",sej="sleeper-task"} 1772442330',
+      'ecs_scheduler_job_last_run_failed{sej_namespace="default",sej="sleeper-task"} 7',
+      'ecs_scheduler_job_interval_seconds{sej_namespace="default",sej="sleeper-task"} 8',
+    ]);
+  });
 });
