@@ -9,6 +9,7 @@ import { group, plural, version } from '../src/api/index.js';
 import { withPooledAgent } from '../src/kube/load-kube-config.js';
 import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import type { Stack } from '../hack/stack/stack.js';
+import { isGcTraceLine } from './gc-trace.js';
 
 export const repo = fileURLToPath(new URL('../', import.meta.url));
 
@@ -163,7 +164,7 @@ export function logSummary(process_: BackgroundProcess, levels = ['warn', 'error
     return [];
   }
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
+    if (line.trim() === '' || isGcTraceLine(line)) continue;
     let message = line.slice(0, 120);
     try {
       const entry = JSON.parse(line) as { level?: string; message?: string; error?: unknown };

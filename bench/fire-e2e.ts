@@ -16,6 +16,8 @@
 //   npx tsx bench/fire-e2e.ts [--jobs 1000] [--seconds 60] [--warmup 20] [--schedule EXPR]
 //                             [--task-seconds 1] [--outage-seconds N] [--grace 10] [--baseline-seconds 10]
 //                             [--workers N] [--no-build | --dist DIR] [--startup-timeout 300] [--cpu-prof DIR]
+//                             [--gc-trace]          (the controller traces its collections: pauses and
+//                                                    bytes allocated in the window, per firing)
 //                             [--node-args '...']   (flags for the controller's node, e.g. --max-semi-space-size=8)
 //                             [--node image | PATH] (the node that runs the controller: `image` is the
 //                                                    container image's Node 22; by default this bench's node)
@@ -41,7 +43,10 @@
 //   CPU spent by then (a watch of the namespace, open during the warm-up only).
 // --outage-seconds N freezes the kube-apiserver (SIGSTOP) 10 s into the window for N seconds, then
 // SIGCONT, and reports the firings due during the outage.
+// --gc-trace runs the controller with V8's GC trace and prints, from it, the collections in the window
+// and the bytes allocated per firing (bench/gc-trace.ts).
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md.
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -52,6 +57,7 @@ import { freePort } from '../hack/stack/free-port.js';
 import { byVerbResource, getText, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
 import { adminKubeConfig, applyCrd, buildController, controllerNode, createJobs, logSummary, nodeVersion, repo, startController, type CreatedJob } from './e2e-setup.js';
 import { checkFirings, type Lateness } from './firing-check.js';
+import { gcInWindow, gcTraceArgs, type GcInWindow } from './gc-trace.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
 import { cpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
@@ -77,6 +83,7 @@ interface Options {
   startupTimeoutSeconds: number;
   workers: number | undefined;
   cpuProf: string | undefined;
+  gcTrace: boolean;
   nodeArgs: string[];
   node: string;
   build: boolean;
@@ -97,6 +104,7 @@ function benchOptions(): Options {
       'startup-timeout': { type: 'string', default: '300' },
       workers: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'gc-trace': { type: 'boolean', default: false },
       'node-args': { type: 'string', default: '' },
       node: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
@@ -120,6 +128,7 @@ function benchOptions(): Options {
     startupTimeoutSeconds: number('startup-timeout', 1),
     workers: values.workers === undefined ? undefined : Math.floor(number('workers', 1)),
     cpuProf: values['cpu-prof'],
+    gcTrace: values['gc-trace'],
     nodeArgs: values['node-args'].split(' ').filter(Boolean),
     node: controllerNode(values.node),
     build: values.dist === undefined && !values['no-build'],
@@ -159,6 +168,8 @@ interface Measured {
   startup: StartupWatch;
   report: ServerReport;
   log: [string, number][];
+  /** With --gc-trace: what the collector did in the window. */
+  gc?: GcInWindow;
 }
 
 /** Everything the bench holds that cleanup must release; filled in as it starts. */
@@ -244,7 +255,11 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     ...(options.workers !== undefined && { workers: options.workers }),
     // The profile is written when the controller exits (SIGTERM at the end of the run).
     node: options.node,
-    nodeArgs: [...options.nodeArgs, ...(options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`])],
+    nodeArgs: [
+      ...options.nodeArgs,
+      ...(options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`]),
+      ...(options.gcTrace ? gcTraceArgs : []),
+    ],
   });
   running.controller = controller;
   startup.controllerPid = controller.pid;
@@ -293,8 +308,13 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     startup,
     report,
     log: logSummary(controller),
+    ...(options.gcTrace && { gc: gcInWindow(readLog(controller), windowStart - startedAt, windowEnd - startedAt) }),
   };
   return { measured, jobs, source };
+}
+
+function readLog(controller: BackgroundProcess): string {
+  return controller.logFile === undefined ? '' : readFileSync(controller.logFile, 'utf8');
 }
 
 /** How many reconciles the controller has done, and how long they took in all (ecs_scheduler_reconcile_duration_seconds), if it answers. */
@@ -334,6 +354,16 @@ function printRequests(m: Measured, launched: number): { total: number; net: num
   console.log('  (WATCH is counted when a watch ends: a watch open through the window is not in it)');
   if (failed.size > 0) console.log(`  non-2xx: ${[...failed].map(([k, n]) => `${k} x${n}`).join(', ')}`);
   return { total: all, net };
+}
+
+function printGc(gc: GcInWindow, launched: number, windowSeconds: number): void {
+  const kinds = (name: string, c: GcInWindow['scavenges']) =>
+    `${c.count} ${name}, ${c.pauseMs.toFixed(0)} ms paused in all (${c.count === 0 ? 0 : (c.pauseMs / c.count).toFixed(1)} ms each, longest ${c.maxPauseMs.toFixed(1)} ms)`;
+  console.log('\ncontroller GC in the window (--gc-trace: V8\'s trace, timed from the controller\'s start)');
+  console.log(`  ${kinds('scavenges', gc.scavenges)}`);
+  console.log(`  ${kinds('mark-compacts', gc.markCompacts)}`);
+  const allocated = gc.allocatedBytes / 2 ** 20;
+  console.log(`  allocated ${allocated.toFixed(0)} MB = ${((gc.allocatedBytes / 1024) / Math.max(1, launched)).toFixed(1)} KB per firing, ${(allocated / windowSeconds).toFixed(1)} MB/s`);
 }
 
 function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: string, loadStart: number[]) {
@@ -382,6 +412,8 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
 
   const requests = printRequests(m, check.launched);
 
+  if (m.gc !== undefined) printGc(m.gc, check.launched, windowSeconds);
+
   console.log('\ncontroller memory');
   console.log(`  peak RSS (VmHWM)  ${mb(m.memoryAtWindowStart.peak)} at window start, ${mb(m.memoryAtEnd.peak)} at the end; RSS at the end ${mb(m.memoryAtEnd.rss)}`);
   const startupCpu = m.startup.controllerCpuAtDone;
@@ -428,6 +460,9 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
     controllerPeakRssMB: m.memoryAtEnd.peak / 2 ** 20,
     controllerRssEndMB: m.memoryAtEnd.rss / 2 ** 20,
     startup: { ms: startupMs, controllerCpuSeconds: startupCpu },
+    ...(m.gc !== undefined && {
+      gc: { ...m.gc, allocatedKBPerFiring: m.gc.allocatedBytes / 1024 / Math.max(1, check.launched) },
+    }),
     ...(outage !== undefined && { outage: { seconds: options.outageSeconds, due: outage.due, launched: outage.launched, onTime: outage.onTime, missing: outage.missing, duplicated: outage.duplicated } }),
   };
   console.log(`\n${JSON.stringify(json)}`);
