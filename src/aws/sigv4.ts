@@ -59,17 +59,17 @@ export function sigV4Headers(
   signing: { credentials: SigningCredentials; region: string; service: string; now: Date; keys: SigningKeys },
 ): Record<string, string> {
   const { credentials, region, service, now, keys } = signing;
-  const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const amzDate = amzDateOf(now);
   const payloadHash = sha256Hex(request.body);
   // The payload's hash goes as a header too, as the SDK sends it to every service.
   const added: Record<string, string> = { 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
   if (credentials.sessionToken !== undefined) added['x-amz-security-token'] = credentials.sessionToken;
   const headers = { ...request.headers, ...added };
   const names = Object.keys(headers)
-    .map((name) => name.toLowerCase())
     .filter((name) => !unsigned.has(name))
     .sort();
-  const lines = names.map((name) => `${name}:${canonicalValue(headers[name] as string)}\n`).join('');
+  let lines = '';
+  for (const name of names) lines += `${name}:${canonicalValue(headers[name] as string)}\n`;
   const signedHeaders = names.join(';');
   const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${lines}\n${signedHeaders}\n${payloadHash}`;
   const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
@@ -93,8 +93,16 @@ function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** yyyymmddThhmmssZ, the form of x-amz-date. */
+function amzDateOf(now: Date): string {
+  const iso = now.toISOString(); // yyyy-mm-ddThh:mm:ss.sssZ
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
 /** A header's value as it is signed: trimmed, inner runs of spaces and line breaks made one space. */
 function canonicalValue(value: string): string {
+  // Most values have nothing to change: one test, not two replacements and a trim, on every header of every call.
+  if (!/[\r\n\t]| {2}|^\s|\s$/.test(value)) return value;
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim();
 }
 
