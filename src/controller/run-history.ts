@@ -29,12 +29,18 @@ export function historyLimits(spec: Pick<ScheduledEcsJobSpec, 'successfulRunsHis
 export function trimRuns(runs: RunRecord[], limits: HistoryLimits): RunRecord[] {
   const kept = { Running: maxRunsKept, Succeeded: limits.succeeded, Failed: limits.failed };
   const counts = { Running: 0, Succeeded: 0, Failed: 0 };
+  return newestFirst(runs).filter((run) => ++counts[run.result] <= kept[run.result]);
+}
+
+/** The runs sorted newest first; as given when they are already (a new run put before a sorted history). */
+function newestFirst(runs: RunRecord[]): RunRecord[] {
   // Each time parsed once, not at every comparison.
+  const times = runs.map((run) => Date.parse(run.scheduleTime));
+  if (times.every((at, i) => i === 0 || (times[i - 1] as number) >= at)) return runs;
   return runs
-    .map((run) => ({ run, at: Date.parse(run.scheduleTime) }))
+    .map((run, i) => ({ run, at: times[i] as number }))
     .sort((a, b) => b.at - a.at)
-    .map(({ run }) => run)
-    .filter((run) => ++counts[run.result] <= kept[run.result]);
+    .map(({ run }) => run);
 }
 
 /** The runs with `run` in place of the one of the same firing (scheduleTime and trigger), or added. */
