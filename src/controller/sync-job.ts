@@ -83,6 +83,9 @@ export class JobSyncer {
   // Firings found, when arming, to have nothing to launch: handled at their time as usual.
   private readonly armedNothing = new Map<string, number>();
   private readonly armLeadMs: number;
+  // Asked once: winston answers by walking its transports, an array built afresh at every call, and
+  // every routine firing would ask. The level is set when the process starts.
+  private readonly debugEnabled: boolean;
 
   // Firings this process started and has not finished, by job UID: a retry (after a throttled call)
   // finishes the same plan with the same client tokens.
@@ -125,6 +128,7 @@ export class JobSyncer {
     // one second's firings out of the instant the previous second's are released (with a lead of 1 s the
     // two fell on the same timer tick). docs/benchmarks.md, "Third round of issue 8".
     this.armLeadMs = options.armLeadMs ?? 500;
+    this.debugEnabled = options.logger.isDebugEnabled();
   }
 
   /** Forgets what the syncer remembers of a deleted job. */
@@ -426,7 +430,7 @@ export class JobSyncer {
       if (newsworthy) this.event(job, { type: 'Normal', reason: 'TasksLaunched', message: message() });
       // Every routine firing passes here: a debug line winston drops still costs its formatting and a
       // walk through the logger's stream (about 20 µs), hence the check first.
-      else if (this.options.logger.isDebugEnabled()) {
+      else if (this.debugEnabled) {
         this.options.logger.debug(message(), { namespace: job.metadata.namespace, name: job.metadata.name, reason: 'TasksLaunched' });
       }
     } else {
