@@ -11,6 +11,7 @@ import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
 import { FireTimers } from './fire-timers.js';
 import { JobGauges } from './job-metrics.js';
+import { soonestDueFirst } from './start-order.js';
 import { WorkQueue } from './work-queue.js';
 
 /** The informer's cache, as the controller reads it. */
@@ -112,7 +113,7 @@ export class Controller {
     const queue = new WorkQueue({ clock, timers });
     this.queue = queue;
     this.options.syncer.beginLeading(clock.now());
-    const keys = this.options.informer.keys();
+    const keys = soonestDueFirst(this.options.informer.keys(), (key) => nextRunOf(this.options.informer.get(key)));
     this.awaitingFirstReconcile = new Set(keys);
     this.leadingSince = clock.now().getTime();
     for (const key of keys) queue.add(key);
@@ -240,4 +241,10 @@ export function stillWantedIn(cache: JobCache): (firing: { key: string; uid: str
       object.spec?.suspended !== true
     );
   };
+}
+
+/** status.nextRun of a cached object, if it has one. */
+function nextRunOf(object: KubernetesObject | undefined): string | undefined {
+  const nextRun = (object as { status?: { nextRun?: unknown } } | undefined)?.status?.nextRun;
+  return typeof nextRun === 'string' ? nextRun : undefined;
 }

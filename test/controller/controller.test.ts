@@ -109,4 +109,45 @@ describe('Controller', () => {
     await controller.stopFiring();
     expect(await gauges()).to.deep.equal([1, 0, 0, 0]);
   });
+
+  it('reconciles first the jobs due soonest when it begins leading, whatever order the cache lists them in', async () => {
+    const clock = new FakeClock(created);
+    const due = (name: string, nextRun?: string) =>
+      ({ ...job(), metadata: { ...job().metadata, name }, status: nextRun === undefined ? {} : { nextRun } }) as unknown as KubernetesObject;
+    const objects = new Map([
+      ['default/in-an-hour', due('in-an-hour', new Date(created.getTime() + 3_600_000).toISOString())],
+      ['default/in-a-second', due('in-a-second', new Date(created.getTime() + 1_000).toISOString())],
+      ['default/never-scheduled', due('never-scheduled')],
+    ]);
+    const synced: string[] = [];
+    const syncer = {
+      beginLeading: () => undefined,
+      forget: () => undefined,
+      async sync(j: { metadata: { name: string } }) {
+        synced.push(j.metadata.name);
+        return {};
+      },
+    } as unknown as JobSyncer;
+    const controller = new Controller({
+      informer: { get: (key: string) => objects.get(key), keys: () => [...objects.keys()] },
+      syncer,
+      statusWriter: Object.assign(new FakeStatusWriter(), {
+        withLatestStatus: <T>(j: T) => j,
+        latestStatus: (j: { status?: object }) => j.status,
+        forget: () => undefined,
+        forgetAll: () => undefined,
+        flushAll: async () => undefined,
+      }),
+      events: new FakeEvents(),
+      clock,
+      timers: clock,
+      logger: winston.createLogger({ silent: true }),
+      metrics: new ControllerMetrics(),
+      workers: 1,
+    });
+    controller.startFiring();
+    await settle();
+    expect(synced).to.deep.equal(['never-scheduled', 'in-a-second', 'in-an-hour']);
+    await controller.stopFiring();
+  });
 });
