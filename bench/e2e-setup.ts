@@ -97,6 +97,8 @@ export interface ControllerProcessOptions {
   nodeArgs?: string[];
   /** The node binary that runs it; by default the one running the bench. */
   node?: string;
+  /** Where its output goes (default: controller.log in the stack's directory). */
+  logName?: string;
 }
 
 /**
@@ -142,7 +144,7 @@ export function startController(stack: Stack, options: ControllerProcessOptions)
       '--ecs-modify-rate', '1000', '--ecs-modify-burst', '1000',
       '--ecs-read-rate', '1000', '--ecs-read-burst', '1000',
     ],
-    logFile: join(stack.dir, 'controller.log'),
+    logFile: join(stack.dir, options.logName ?? 'controller.log'),
     env: {
       AWS_ENDPOINT_URL: options.ecsUrl,
       AWS_REGION: 'us-east-1',

@@ -12,7 +12,7 @@
 //   npx tsx bench/startup-e2e.ts [--jobs 10000] [--schedule EXPR] [--create-concurrency 50]
 //                                [--after-seconds 10] [--baseline-seconds 5] [--timeout 900]
 //                                [--workers N] [--no-build | --dist DIR] [--node-args '...']
-//                                [--heap-snapshot DIR]
+//                                [--heap-snapshot DIR] [--restart]
 //
 // The jobs are created through the apiserver before the controller starts (creation is not measured).
 // Default schedule: `? ? H`, daily at an hour H twelve hours from now, minute and second spread by `?`, so
@@ -31,6 +31,10 @@
 // resource (from before the controller started; the bench's own watch is one WATCH in it) and the
 // RunTask calls that reached the local ECS. --heap-snapshot DIR makes the controller write a heap
 // snapshot there at the end (node --heapsnapshot-signal=SIGUSR2), after the figures are taken.
+// --restart then stops the controller as a rolling update does (SIGTERM: it writes what status it holds
+// and gives its lease up) and starts it again, over jobs that all have their status now: the bench notes
+// when the second one is armed, and how late the firings due meanwhile went out (their RunTask
+// arrivals at the local ECS).
 // Linux only (/proc). Output: a table, then one JSON line. Results: docs/benchmarks.md, "Start-up at scale".
 import { readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -65,6 +69,7 @@ interface Options {
   dist: string;
   nodeArgs: string[];
   heapSnapshotDir: string | undefined;
+  restart: boolean;
 }
 
 function benchOptions(): Options {
@@ -81,6 +86,7 @@ function benchOptions(): Options {
       dist: { type: 'string' },
       'node-args': { type: 'string', default: '' },
       'heap-snapshot': { type: 'string' },
+      restart: { type: 'boolean', default: false },
     },
   });
   const number = (name: keyof typeof values, min: number) => {
@@ -105,6 +111,7 @@ function benchOptions(): Options {
       ...(heapSnapshotDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapSnapshotDir}`]),
     ],
     heapSnapshotDir,
+    restart: values.restart,
   };
 }
 
@@ -161,6 +168,15 @@ interface Measured {
   catchUps: number;
   log: [string, number][];
   heapSnapshot: string | undefined;
+  restart?: Restart;
+}
+
+/** The controller started again over jobs that have their status (--restart). */
+interface Restart {
+  listed: Milestone | undefined;
+  armed: Milestone | undefined;
+  /** The firings due from the second start until it was armed (or its timeout). */
+  firings: FiringCheck;
 }
 
 /** Everything the bench holds that cleanup must release; filled in as it starts. */
@@ -239,51 +255,25 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
   const healthPort = await freePort();
   const healthUrl = `http://127.0.0.1:${healthPort}`;
   const startedAt = Date.now();
-  const controller = startController(stack, {
-    dist: options.dist,
-    namespace,
-    ecsUrl: ecs.url,
-    healthAddress: `127.0.0.1:${healthPort}`,
-    logLevel: 'info',
-    nodeArgs: options.nodeArgs,
-    ...(options.workers !== undefined && { workers: options.workers }),
-  });
+  const controller = startBenchController(options, stack, ecs, healthPort);
   running.controller = controller;
   watch.controllerPid = controller.pid;
   progress(`controller started (pid ${controller.pid}, ${join(options.dist, 'main.js')})`);
 
-  const milestone = (): Milestone => ({ ms: Date.now() - startedAt, cpu: cpuSeconds(controller.pid) });
-  let listed: Milestone | undefined;
-  let armed: Milestone | undefined;
-  let armedCount = 0;
-  let peakAtArmed: number | undefined;
-  let lastReport = Date.now();
   const deadline = startedAt + options.timeoutSeconds * 1000;
-  while (armed === undefined || watch.doneAt === undefined) {
-    if (controller.hasExited()) throw new Error(`the controller exited (${await controller.exited}):\n${controller.logTail()}`);
-    if (watch.error !== undefined) throw new Error(watch.error);
-    if (Date.now() > deadline) {
-      progress(`start-up not done within ${options.timeoutSeconds} s`);
-      break;
-    }
-    await delay(pollMs);
-    const gauges = await readGauges(healthUrl);
-    if (gauges === undefined) continue;
-    if (listed === undefined && gauges.jobs >= options.jobs) listed = milestone();
-    if (armed === undefined && gauges.jobs >= options.jobs && gauges.leader === 1 && gauges.awaitingFirstReconcile === 0) {
-      armed = milestone();
-      armedCount = gauges.armed;
-      peakAtArmed = memoryOf(controller.pid).peak;
-    }
-    if (Date.now() - lastReport >= 10_000) {
-      lastReport = Date.now();
-      const memory = memoryOf(controller.pid);
-      progress(
-        `cache ${gauges.jobs}, awaiting first reconcile ${gauges.awaitingFirstReconcile}, armed ${gauges.armed}, ` +
-          `with nextRun ${watch.count}; CPU ${cpuSeconds(controller.pid).toFixed(1)} s, RSS ${mb(memory.rss)} (peak ${mb(memory.peak)})`,
-      );
-    }
-  }
+  const { listed, armed, armedCount, peakAtArmed } = await followStartup({
+    controller,
+    healthUrl,
+    jobs: options.jobs,
+    startedAt,
+    deadline,
+    done: (isArmed) => {
+      if (watch.error !== undefined) throw new Error(watch.error);
+      return isArmed && watch.doneAt !== undefined;
+    },
+    progressNote: () => `with nextRun ${watch.count}; `,
+  });
+  if (Date.now() > deadline) progress(`start-up not done within ${options.timeoutSeconds} s`);
   const status = watch.doneAt === undefined ? undefined : { ms: watch.doneAt - startedAt, cpu: watch.controllerCpuAtDone ?? Number.NaN };
   const statusCount = watch.count;
   watch.stop();
@@ -319,14 +309,102 @@ async function run(options: Options, running: Running): Promise<{ measured: Meas
     catchUps,
     log: logSummary(controller, ['error', 'warn', 'info']),
     heapSnapshot,
+    ...(options.restart && { restart: await restart(options, { stack, ecs, jobs, running, first: controller }) }),
   };
   return { measured, jobs, source };
+}
+
+/** The controller as this bench runs it: at --log-level info (it logs nothing per job), /metrics on `healthPort`. */
+function startBenchController(options: Options, stack: Stack, ecs: LocalEcsChild, healthPort: number, logName?: string): BackgroundProcess {
+  return startController(stack, {
+    dist: options.dist,
+    namespace,
+    ecsUrl: ecs.url,
+    healthAddress: `127.0.0.1:${healthPort}`,
+    logLevel: 'info',
+    nodeArgs: options.nodeArgs,
+    ...(options.workers !== undefined && { workers: options.workers }),
+    ...(logName !== undefined && { logName }),
+  });
+}
+
+/**
+ * Polls the controller's gauges until `done(armed)` (or the deadline), noting when its cache held every
+ * job (listed) and when it led with every listed job reconciled once (armed).
+ */
+async function followStartup(args: {
+  controller: BackgroundProcess;
+  healthUrl: string;
+  jobs: number;
+  startedAt: number;
+  deadline: number;
+  done: (armed: boolean) => boolean;
+  progressNote?: () => string;
+}): Promise<{ listed?: Milestone; armed?: Milestone; armedCount: number; peakAtArmed?: number }> {
+  const { controller, startedAt } = args;
+  const milestone = (): Milestone => ({ ms: Date.now() - startedAt, cpu: cpuSeconds(controller.pid) });
+  const result: { listed?: Milestone; armed?: Milestone; armedCount: number; peakAtArmed?: number } = { armedCount: 0 };
+  let lastReport = Date.now();
+  while (!args.done(result.armed !== undefined) && Date.now() <= args.deadline) {
+    if (controller.hasExited()) throw new Error(`the controller exited (${await controller.exited}):\n${controller.logTail()}`);
+    await delay(pollMs);
+    const gauges = await readGauges(args.healthUrl);
+    if (gauges === undefined) continue;
+    if (result.listed === undefined && gauges.jobs >= args.jobs) result.listed = milestone();
+    if (result.armed === undefined && gauges.jobs >= args.jobs && gauges.leader === 1 && gauges.awaitingFirstReconcile === 0) {
+      result.armed = milestone();
+      result.armedCount = gauges.armed;
+      result.peakAtArmed = memoryOf(controller.pid).peak;
+    }
+    if (Date.now() - lastReport >= 10_000) {
+      lastReport = Date.now();
+      const memory = memoryOf(controller.pid);
+      progress(
+        `cache ${gauges.jobs}, awaiting first reconcile ${gauges.awaitingFirstReconcile}, armed ${gauges.armed}, ` +
+          `${args.progressNote?.() ?? ''}CPU ${cpuSeconds(controller.pid).toFixed(1)} s, RSS ${mb(memory.rss)} (peak ${mb(memory.peak)})`,
+      );
+    }
+  }
+  return result;
+}
+
+/**
+ * Stops the controller as a rolling update does and starts it again; returns when the second was armed,
+ * and the firings due until then, once the stragglers had --after-seconds to arrive.
+ */
+async function restart(
+  options: Options,
+  parts: { stack: Stack; ecs: LocalEcsChild; jobs: CreatedJob[]; running: Running; first: BackgroundProcess },
+): Promise<Restart> {
+  const { stack, ecs, jobs, running } = parts;
+  progress('stopping the controller (SIGTERM) to start it again');
+  await parts.first.stop(15_000);
+  const healthPort = await freePort();
+  const startedAt = Date.now();
+  const controller = startBenchController(options, stack, ecs, healthPort, 'controller-restarted.log');
+  running.controller = controller;
+  progress(`controller started again (pid ${controller.pid})`);
+  const deadline = startedAt + options.timeoutSeconds * 1000;
+  const { listed, armed } = await followStartup({ controller, healthUrl: `http://127.0.0.1:${healthPort}`, jobs: options.jobs, startedAt, deadline, done: (isArmed) => isArmed });
+  await delay(options.afterSeconds * 1000);
+  const until = armed === undefined ? Date.now() - 5_000 : startedAt + armed.ms;
+  const firings = checkFirings(jobs, await ecs.report(), { namespace, from: startedAt, to: until, onTimeMs: 1_000 });
+  return { listed, armed, firings };
 }
 
 // ---------------------------------------------------------------- output
 
 const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 const seconds = (m: Milestone | undefined) => (m === undefined ? 'not reached' : `${(m.ms / 1000).toFixed(1)} s, controller CPU ${m.cpu.toFixed(2)} s`);
+
+function printRestart(r: Restart): void {
+  console.log('\nstarted again (--restart: SIGTERM, then a new controller over jobs that have their status), until');
+  console.log(`  listed                                           ${seconds(r.listed)}`);
+  console.log(`  armed                                            ${seconds(r.armed)}`);
+  const f = r.firings;
+  console.log(`  firings due from the second start until armed: ${f.due}; launched ${f.launched} (${f.onTime} within 1 s); missing ${f.missing}; duplicated ${f.duplicated}; early ${f.early}`);
+  if (f.launched > 0) console.log(`  their lateness: p50 ${f.lateness.p50.toFixed(0)} ms, p99 ${f.lateness.p99.toFixed(0)} ms, max ${f.lateness.max.toFixed(0)} ms`);
+}
 
 function printReport(options: Options, m: Measured, source: string, loadStart: number[]) {
   const loadEnd = loadavg();
@@ -362,6 +440,7 @@ function printReport(options: Options, m: Measured, source: string, loadStart: n
   console.log(`\nfirings due from the start to 5 s before the end: ${f.due}; launched ${f.launched}; missing ${f.missing}; duplicated ${f.duplicated}; early ${f.early}`);
   if (f.launched > 0) console.log(`  lateness p50 ${f.lateness.p50.toFixed(0)} ms, p99 ${f.lateness.p99.toFixed(0)} ms, max ${f.lateness.max.toFixed(0)} ms`);
   console.log(`  catch-up firings (nominal time before the start, missed while the controller was down): ${m.catchUps}`);
+  if (m.restart !== undefined) printRestart(m.restart);
   if (m.heapSnapshot !== undefined) console.log(`\nheap snapshot (taken after the figures above): ${m.heapSnapshot}`);
   console.log(`\ncontroller log (info and above): ${m.log.length === 0 ? 'empty' : ''}`);
   for (const [message, n] of m.log.slice(0, 10)) console.log(`  ${String(n).padStart(6)} x ${message}`);
@@ -389,6 +468,13 @@ function printReport(options: Options, m: Measured, source: string, loadStart: n
     apiserverCpuSeconds: m.apiserverCpu,
     etcdCpuSeconds: m.etcdCpu,
     firings: { due: f.due, launched: f.launched, missing: f.missing, duplicated: f.duplicated, early: f.early, catchUps: m.catchUps },
+    ...(m.restart !== undefined && {
+      restart: {
+        listed: milestoneJson(m.restart.listed),
+        armed: milestoneJson(m.restart.armed),
+        firings: { due: m.restart.firings.due, launched: m.restart.firings.launched, onTime: m.restart.firings.onTime, missing: m.restart.firings.missing, duplicated: m.restart.firings.duplicated, latenessMs: m.restart.firings.lateness },
+      },
+    }),
   };
   console.log(`\n${JSON.stringify(json)}`);
 }
