@@ -491,8 +491,9 @@ async function cleanup(running: Running): Promise<void> {
 const options = benchOptions();
 const loadStart = loadavg();
 const running: Running = {};
-// Build, stack, creation (at 100/s at worst), start-up, with room to spare; then give up.
-const deadlineSeconds = 600 + options.jobs / 100 + options.timeoutSeconds + options.afterSeconds + options.baselineSeconds;
+// Build, stack, creation (at 100/s at worst), start-up (twice with --restart), with room to spare; then give up.
+const startups = options.restart ? 2 : 1;
+const deadlineSeconds = 600 + options.jobs / 100 + startups * (options.timeoutSeconds + options.afterSeconds) + options.baselineSeconds;
 await runBench({
   deadlineSeconds,
   cleanup: () => cleanup(running),
