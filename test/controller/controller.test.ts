@@ -7,27 +7,17 @@ import { ControllerMetrics } from '../../src/controller/metrics.js';
 import type { JobSyncer } from '../../src/controller/sync-job.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { FakeEvents, FakeStatusWriter } from '../fakes/fake-controller-ports.js';
+import type { ScheduledEcsJob } from '../../src/api/index.js';
 import { created, job } from './builders.js';
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 50; i++) await Promise.resolve();
 }
 
-/** A Controller over one cached job and a syncer that records each sync, fails as told, and asks to come back after `requeueAfterMs`. */
-function controllerWith(failures: Error[], requeueAfterMs?: number) {
+/** A Controller over the cached `objects` (by key) and `sync`, one worker, on a fake clock. */
+function controllerOver(objects: Map<string, KubernetesObject>, sync: (job: ScheduledEcsJob, now: Date) => Promise<{ requeueAt?: Date }>) {
   const clock = new FakeClock(created);
-  const object = job() as unknown as KubernetesObject;
-  const syncs: Date[] = [];
-  const syncer = {
-    beginLeading: () => undefined,
-    forget: () => undefined,
-    async sync(_job: unknown, now: Date) {
-      syncs.push(now);
-      const failure = failures.shift();
-      if (failure !== undefined) throw failure;
-      return requeueAfterMs === undefined ? {} : { requeueAt: new Date(now.getTime() + requeueAfterMs) };
-    },
-  } as unknown as JobSyncer;
+  const syncer = { beginLeading: () => undefined, forget: () => undefined, sync } as unknown as JobSyncer;
   const statusWriter = Object.assign(new FakeStatusWriter(), {
     withLatestStatus: <T>(j: T) => j,
     latestStatus: (j: { status?: object }) => j.status,
@@ -37,7 +27,7 @@ function controllerWith(failures: Error[], requeueAfterMs?: number) {
   });
   const metrics = new ControllerMetrics();
   const controller = new Controller({
-    informer: { get: () => object, keys: () => ['default/sleeper-task'] },
+    informer: { get: (key: string) => objects.get(key), keys: () => [...objects.keys()] },
     syncer,
     statusWriter,
     events: new FakeEvents(),
@@ -47,7 +37,20 @@ function controllerWith(failures: Error[], requeueAfterMs?: number) {
     metrics,
     workers: 1,
   });
-  return { clock, controller, syncs, metrics };
+  return { clock, controller, metrics };
+}
+
+/** A Controller over one cached job and a syncer that records each sync, fails as told, and asks to come back after `requeueAfterMs`. */
+function controllerWith(failures: Error[], requeueAfterMs?: number) {
+  const syncs: Date[] = [];
+  const objects = new Map([['default/sleeper-task', job() as unknown as KubernetesObject]]);
+  const built = controllerOver(objects, async (_job, now) => {
+    syncs.push(now);
+    const failure = failures.shift();
+    if (failure !== undefined) throw failure;
+    return requeueAfterMs === undefined ? {} : { requeueAt: new Date(now.getTime() + requeueAfterMs) };
+  });
+  return { ...built, syncs };
 }
 
 describe('Controller', () => {
@@ -111,7 +114,6 @@ describe('Controller', () => {
   });
 
   it('reconciles first the jobs due soonest when it begins leading, whatever order the cache lists them in', async () => {
-    const clock = new FakeClock(created);
     const due = (name: string, nextRun?: string) =>
       ({ ...job(), metadata: { ...job().metadata, name }, status: nextRun === undefined ? {} : { nextRun } }) as unknown as KubernetesObject;
     const objects = new Map([
@@ -120,30 +122,9 @@ describe('Controller', () => {
       ['default/never-scheduled', due('never-scheduled')],
     ]);
     const synced: string[] = [];
-    const syncer = {
-      beginLeading: () => undefined,
-      forget: () => undefined,
-      async sync(j: { metadata: { name: string } }) {
-        synced.push(j.metadata.name);
-        return {};
-      },
-    } as unknown as JobSyncer;
-    const controller = new Controller({
-      informer: { get: (key: string) => objects.get(key), keys: () => [...objects.keys()] },
-      syncer,
-      statusWriter: Object.assign(new FakeStatusWriter(), {
-        withLatestStatus: <T>(j: T) => j,
-        latestStatus: (j: { status?: object }) => j.status,
-        forget: () => undefined,
-        forgetAll: () => undefined,
-        flushAll: async () => undefined,
-      }),
-      events: new FakeEvents(),
-      clock,
-      timers: clock,
-      logger: winston.createLogger({ silent: true }),
-      metrics: new ControllerMetrics(),
-      workers: 1,
+    const { controller } = controllerOver(objects, async (j) => {
+      synced.push(j.metadata.name);
+      return {};
     });
     controller.startFiring();
     await settle();
