@@ -116,7 +116,8 @@ export class Controller {
     const keys = soonestDueFirst(this.options.informer.keys(), (key) => nextRunOf(this.options.informer.get(key)));
     this.awaitingFirstReconcile = new Set(keys);
     this.leadingSince = clock.now().getTime();
-    for (const key of keys) queue.add(key);
+    // At low priority, as the resync: a job already armed whose firing falls due goes ahead of the rest.
+    for (const key of keys) queue.add(key, 'low');
     this.workers = Array.from({ length: workers }, () => this.work(queue));
     this.scheduleResync(queue);
     for (const follower of this.options.followers ?? []) follower.start();
@@ -125,7 +126,7 @@ export class Controller {
   private scheduleResync(queue: WorkQueue): void {
     this.resyncTimer = this.options.timers.setTimeout(() => {
       if (this.queue !== queue) return;
-      for (const key of this.options.informer.keys()) queue.add(key);
+      for (const key of this.options.informer.keys()) queue.add(key, 'low');
       this.scheduleResync(queue);
     }, resyncPeriodMs);
   }

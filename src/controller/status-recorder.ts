@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 import type { Clock, TimerApi } from './clock.js';
+import { Fifo } from './fifo.js';
 import type { OverlayStatusWriter, StatusPatcher } from './ports.js';
 import { sameJson, sameStatus } from './same-status.js';
 
@@ -124,9 +125,8 @@ export class StatusRecorder implements OverlayStatusWriter {
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private readonly maxInFlight: number;
-  // Entries whose delay is over, waiting for a write slot: a FIFO read from `dueHead`.
-  private due: Entry[] = [];
-  private dueHead = 0;
+  // Entries whose delay is over, waiting for a write slot.
+  private readonly due = new Fifo<Entry>();
   private writing = 0;
   private idle: (() => void)[] = [];
 
@@ -216,7 +216,7 @@ export class StatusRecorder implements OverlayStatusWriter {
         this.enqueue(entry);
       }),
     );
-    if (this.writing > 0 || this.dueHead < this.due.length) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.writing > 0 || this.due.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private settled(entry: Entry): boolean {
@@ -247,8 +247,9 @@ export class StatusRecorder implements OverlayStatusWriter {
   }
 
   private startWrites(): void {
-    while (this.writing < this.maxInFlight && this.dueHead < this.due.length) {
-      const entry = this.due[this.dueHead++] as Entry;
+    while (this.writing < this.maxInFlight) {
+      const entry = this.due.shift();
+      if (entry === undefined) break;
       entry.queued = false;
       this.writing++;
       void this.flush(entry).finally(() => {
@@ -256,12 +257,7 @@ export class StatusRecorder implements OverlayStatusWriter {
         this.startWrites();
       });
     }
-    // Drop what was read, now and then rather than per write (shift() on a long array copies it).
-    if (this.dueHead > 1024 && this.dueHead * 2 > this.due.length) {
-      this.due = this.due.slice(this.dueHead);
-      this.dueHead = 0;
-    }
-    if (this.writing === 0 && this.dueHead === this.due.length) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.writing === 0 && this.due.length === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async flush(entry: Entry): Promise<void> {

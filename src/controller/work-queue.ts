@@ -1,4 +1,5 @@
 import type { Clock, TimerApi } from './clock.js';
+import { Fifo } from './fifo.js';
 import { FireTimers } from './fire-timers.js';
 
 export interface WorkQueueOptions {
@@ -9,16 +10,28 @@ export interface WorkQueueOptions {
   maxRetryMs?: number;
 }
 
+/** Which line a key waits in: every `normal` key is handed out before any `low` one. */
+export type Priority = 'normal' | 'low';
+
 /**
  * A de-duplicating queue of job keys (namespace/name), as client-go's workqueue: a key waits at most
  * once; a key being processed is never handed out again until done(), and if it was added meanwhile it
  * comes back after. Delayed adds (next firing, retry backoff) go through one FireTimers structure.
+ *
+ * Keys wait in two lines, as in controller-runtime's priority queue: a sweep over every job (a new
+ * leader's first reconcile of each, the periodic resync) adds at low priority, so a firing that falls
+ * due meanwhile is handed out next rather than behind 100,000 keys; a low key added again at normal
+ * priority moves to the normal line. While normal keys keep coming faster than the workers take them,
+ * low ones wait: firings on time come first.
  */
 export class WorkQueue {
-  private readonly waiting: string[] = [];
-  private readonly queued = new Set<string>();
+  private readonly lines: Record<Priority, Fifo<string>> = { normal: new Fifo(), low: new Fifo() };
+  // The line each waiting key is in. A key moved up to normal leaves a stale entry in the low line,
+  // skipped when reached: get() hands out a low entry only if `queued` still says low.
+  private readonly queued = new Map<string, Priority>();
   private readonly processing = new Set<string>();
-  private readonly dirty = new Set<string>();
+  // Keys added while being processed, at the highest priority they were added with.
+  private readonly dirty = new Map<string, Priority>();
   private readonly failures = new Map<string, number>();
   private readonly getters: ((key: string | undefined) => void)[] = [];
   private readonly delayed: FireTimers;
@@ -28,21 +41,23 @@ export class WorkQueue {
     this.delayed = new FireTimers({ clock: options.clock, timers: options.timers, onDue: (key) => this.add(key) });
   }
 
-  add(key: string): void {
+  /** Adds `key` at `priority` (normal by default); a key already waiting keeps its place, or moves up. */
+  add(key: string, priority: Priority = 'normal'): void {
     if (this.closed) return;
     if (this.processing.has(key)) {
-      this.dirty.add(key);
+      if (this.dirty.get(key) !== 'normal') this.dirty.set(key, priority);
       return;
     }
-    if (this.queued.has(key)) return;
+    const waitingAt = this.queued.get(key);
+    if (waitingAt === 'normal' || waitingAt === priority) return;
     const getter = this.getters.shift();
     if (getter !== undefined) {
       this.processing.add(key);
       getter(key);
       return;
     }
-    this.queued.add(key);
-    this.waiting.push(key);
+    this.queued.set(key, priority);
+    this.lines[priority].push(key);
   }
 
   /** Adds `key` at `at`, replacing any earlier delayed add of it. */
@@ -74,7 +89,7 @@ export class WorkQueue {
 
   /** The next key to process; undefined once the queue is shut down. */
   get(): Promise<string | undefined> {
-    const key = this.waiting.shift();
+    const key = this.next();
     if (key !== undefined) {
       this.queued.delete(key);
       this.processing.add(key);
@@ -84,13 +99,26 @@ export class WorkQueue {
     return new Promise((resolve) => this.getters.push(resolve));
   }
 
+  /** The first key of the normal line, else of the low line, skipping the low line's stale entries. */
+  private next(): string | undefined {
+    const key = this.lines.normal.shift();
+    if (key !== undefined) return key;
+    for (let low = this.lines.low.shift(); low !== undefined; low = this.lines.low.shift()) {
+      if (this.queued.get(low) === 'low') return low;
+    }
+    return undefined;
+  }
+
   done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.delete(key)) this.add(key);
+    const priority = this.dirty.get(key);
+    if (priority === undefined) return;
+    this.dirty.delete(key);
+    this.add(key, priority);
   }
 
   get depth(): number {
-    return this.waiting.length;
+    return this.queued.size;
   }
 
   /** Keys waiting for a delayed add (their next firing, arming or retry). */
@@ -102,7 +130,8 @@ export class WorkQueue {
   shutDown(): void {
     this.closed = true;
     this.delayed.cancelAll();
-    this.waiting.length = 0;
+    this.lines.normal.clear();
+    this.lines.low.clear();
     this.queued.clear();
     for (const getter of this.getters.splice(0)) getter(undefined);
   }

@@ -131,4 +131,24 @@ describe('Controller', () => {
     expect(synced).to.deep.equal(['never-scheduled', 'in-a-second', 'in-an-hour']);
     await controller.stopFiring();
   });
+
+  it('hands a job that falls due during the sweep of every job out next, ahead of the jobs still to sweep', async () => {
+    const named = (name: string) => ({ ...job(), metadata: { ...job().metadata, name } }) as unknown as KubernetesObject;
+    const objects = new Map(['armed', 'slow', 'swept-last'].map((name) => [`default/${name}`, named(name)]));
+    let release = (): void => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const synced: string[] = [];
+    const { clock, controller } = controllerOver(objects, async (j, now) => {
+      synced.push(j.metadata.name);
+      if (j.metadata.name === 'slow') await slow;
+      return j.metadata.name === 'armed' ? { requeueAt: new Date(now.getTime() + 1_000) } : {};
+    });
+    controller.startFiring();
+    await settle();
+    clock.advance(1_000);
+    release();
+    await settle();
+    expect(synced).to.deep.equal(['armed', 'slow', 'armed', 'swept-last']);
+    await controller.stopFiring();
+  });
 });

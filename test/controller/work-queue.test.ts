@@ -68,6 +68,58 @@ describe('WorkQueue', () => {
     expect(await second).to.equal(undefined);
   });
 
+  it('hands out every normal key before any low one; each line in the order added', async () => {
+    const { queue: q } = queue();
+    q.add('default/swept-1', 'low');
+    q.add('default/swept-2', 'low');
+    q.add('default/due-1');
+    q.add('default/due-2');
+    const order = [await q.get(), await q.get(), await q.get(), await q.get()];
+    expect(order).to.deep.equal(['default/due-1', 'default/due-2', 'default/swept-1', 'default/swept-2']);
+  });
+
+  it('moves a low key added again at normal priority up, and hands it out once', async () => {
+    const { queue: q } = queue();
+    q.add('default/a', 'low');
+    q.add('default/b', 'low');
+    q.add('default/b');
+    q.add('default/b', 'low');
+    expect(q.depth).to.equal(2);
+    expect(await q.get()).to.equal('default/b');
+    expect(await q.get()).to.equal('default/a');
+    expect(q.depth).to.equal(0);
+    const next = q.get();
+    q.add('default/c');
+    expect(await next, 'the stale low entry of b is not handed out').to.equal('default/c');
+  });
+
+  it('brings a key added while processing back at the highest priority it was added with', async () => {
+    const { queue: q } = queue();
+    q.add('default/a');
+    const key = (await q.get()) as string;
+    q.add('default/a', 'low');
+    q.add('default/a');
+    q.add('default/a', 'low');
+    q.add('default/b', 'low');
+    q.done(key);
+    expect(await q.get()).to.equal('default/a');
+    expect(await q.get()).to.equal('default/b');
+  });
+
+  it('keeps the order of 20,000 keys (past the length where Array.shift copies), in both lines', async () => {
+    const { queue: q } = queue();
+    const keys = Array.from({ length: 20_000 }, (_, i) => `default/job-${i}`);
+    for (const key of keys) q.add(key, 'low');
+    const firstHalf = [];
+    for (let i = 0; i < 10_000; i++) firstHalf.push(await q.get());
+    q.add('default/due');
+    expect(await q.get()).to.equal('default/due');
+    const rest = [];
+    for (let i = 0; i < 10_000; i++) rest.push(await q.get());
+    expect([...firstHalf, ...rest]).to.deep.equal(keys);
+    expect(q.depth).to.equal(0);
+  });
+
   it('cancel() drops a delayed add', () => {
     const { clock, queue: q } = queue();
     q.addAt('default/a', new Date(start.getTime() + 5000));
