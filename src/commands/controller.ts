@@ -408,7 +408,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
     address: settings.healthAddress,
     port: settings.healthPort,
     ready: () => informer.synced,
-    registry: metrics.registry,
+    metrics,
   });
   let shim: RunningShim | undefined;
   if (settings.shim) {

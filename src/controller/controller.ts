@@ -10,7 +10,7 @@ import type { EventRecorder, OverlayStatusWriter } from './ports.js';
 import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
 import { FireTimers } from './fire-timers.js';
-import { JobGauges } from './job-metrics.js';
+import type { JobGauges } from './job-metrics.js';
 import { soonestDueFirst } from './start-order.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -68,7 +68,7 @@ export class Controller {
 
   constructor(private readonly options: ControllerOptions) {
     const { informer } = options;
-    this.gauges = new JobGauges(options.metrics);
+    this.gauges = options.metrics.perJob;
     this.taskNews = new FireTimers({ clock: options.clock, timers: options.timers, onDue: (key) => this.queue?.add(key) });
     options.metrics.observe({
       jobs: () => informer.size?.() ?? informer.keys().length,

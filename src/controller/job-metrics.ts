@@ -1,53 +1,107 @@
+import { setImmediate } from 'node:timers/promises';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 import { findCondition } from './conditions.js';
-import type { ControllerMetrics } from './metrics.js';
 
 // The per-job gauges the alert rules read (a job failing, a job without success for two periods), set
 // from the job's status after each reconcile. One series per job and gauge, dropped with the job.
+//
+// Kept and written in Prometheus' text format here, not by prom-client: at 100,000 jobs they are up to
+// 300,000 series. prom-client sorts and joins a series' labels at every set, and formats and escapes them
+// again at every scrape: a scrape of 70,000 such series took about 2 s of a loaded machine's CPU, in one
+// piece of the event loop, and held firings up for as long (docs/benchmarks.md, "Ninth round of issue 8").
+// Here a job's labels are written once, when its first series is set, and a scrape writes each line with
+// them, in slices (textSlices): at 100,000 jobs, 0.7 us a series against prom-client's 4.8, and the event
+// loop held up to 15 ms against 1.8 s (`node --expose-gc --import tsx bench/metrics-scrape.ts`).
 
-/** The values of a job's gauges; undefined leaves a gauge unset (lastSuccess) or removes it (interval). */
+// Series written between two turns of the event loop: a few milliseconds' work.
+const seriesPerSlice = 2_000;
+
+/** The values of a job's gauges; undefined leaves a series out. */
 interface GaugeValues {
   lastSuccess: number | undefined;
   lastRunFailed: number;
   interval: number | undefined;
 }
 
-/**
- * The per-job gauges, each set only when its own value changed: prom-client sorts and joins a series'
- * labels on every set, and a job is reconciled twice a firing. Its last success changes at every
- * firing, the other two seldom; setting all three whenever one changed made 3.6 % of the controller's
- * allocations at 1,000 jobs (docs/benchmarks.md, "Eighth round of issue 8").
- */
-export class JobGauges {
-  private readonly exported = new Map<string, GaugeValues>();
+interface Gauge {
+  name: string;
+  help: string;
+  value: (values: GaugeValues) => number | undefined;
+}
 
-  constructor(private readonly metrics: ControllerMetrics) {}
+const gauges: Gauge[] = [
+  {
+    name: 'ecs_scheduler_last_success_timestamp_seconds',
+    help: 'When a run of the job last succeeded (its last task stopped): status.lastSuccessfulTime, exported by the leader once it reconciled the job.',
+    value: (values) => values.lastSuccess,
+  },
+  {
+    name: 'ecs_scheduler_job_last_run_failed',
+    help: 'Per job: 1 while its last run failed (LastRunSucceeded=False), else 0.',
+    value: (values) => values.lastRunFailed,
+  },
+  {
+    name: 'ecs_scheduler_job_interval_seconds',
+    help: 'Per job: seconds from its last firing to its next (status.nextRun - status.lastScheduleTime); absent once its schedule has ended.',
+    value: (values) => values.interval,
+  },
+];
+
+/** The per-job gauges: what they hold, and their text for /metrics. */
+export class JobGauges {
+  // By job key (namespace/name): the job's labels as written in the text, and its values.
+  private readonly series = new Map<string, { labels: string; values: GaugeValues }>();
 
   /** Sets the job's gauges from its status (as this reconcile left it). */
   set(job: Pick<ScheduledEcsJob['metadata'], 'namespace' | 'name'>, status: ScheduledEcsJobStatus | undefined): void {
     const values = gaugeValues(status);
     if (values === undefined) return; // never fired: nothing to say yet
     const key = `${job.namespace}/${job.name}`;
-    const before = this.exported.get(key);
-    const changed = (gauge: keyof GaugeValues) => before === undefined || before[gauge] !== values[gauge];
-    if (!changed('lastSuccess') && !changed('lastRunFailed') && !changed('interval')) return;
-    this.exported.set(key, values);
-    const labels = { sej_namespace: job.namespace, sej: job.name };
-    const { metrics } = this;
-    if (changed('lastSuccess') && values.lastSuccess !== undefined) metrics.lastSuccess.set(labels, values.lastSuccess);
-    if (changed('lastRunFailed')) metrics.lastRunFailed.set(labels, values.lastRunFailed);
-    if (!changed('interval')) return;
-    if (values.interval !== undefined) metrics.interval.set(labels, values.interval);
-    else metrics.interval.remove(labels);
+    const before = this.series.get(key);
+    if (before === undefined) this.series.set(key, { labels: labelsOf(job.namespace ?? '', job.name), values });
+    else before.values = values;
   }
 
   /** Drops a deleted job's gauges (`key`: namespace/name). */
   drop(key: string): void {
-    this.exported.delete(key);
-    const [namespace, name] = key.split('/');
-    if (namespace === undefined || name === undefined) return;
-    for (const gauge of [this.metrics.lastSuccess, this.metrics.lastRunFailed, this.metrics.interval]) gauge.remove({ sej_namespace: namespace, sej: name });
+    this.series.delete(key);
   }
+
+  /**
+   * The gauges in Prometheus' text format (0.0.4), each with its HELP and TYPE even without a series, in
+   * slices of a few thousand lines, the event loop let run between two. At 100,000 jobs the text is
+   * 25 MB and takes a few hundred milliseconds to write; in one piece (and one string to send) it held
+   * the event loop, and the firings due meanwhile, for 100 ms and more. A job set or dropped during a
+   * scrape may or may not be in it.
+   */
+  async *textSlices(): AsyncGenerator<string> {
+    let lines: string[] = [];
+    for (const gauge of gauges) {
+      lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
+      let written = 0;
+      for (const { labels, values } of this.series.values()) {
+        const value = gauge.value(values);
+        if (value !== undefined) lines.push(`${gauge.name}${labels} ${value}`);
+        if (++written % seriesPerSlice === 0 && lines.length > 0) {
+          yield `${lines.join('\n')}\n`;
+          lines = [];
+          await setImmediate();
+        }
+      }
+    }
+    yield `${lines.join('\n')}\n`;
+  }
+}
+
+// Per-job series name the job by `sej_namespace` and `sej`: a scrape adds the pod's own `namespace` label,
+// which a job's would collide with (Prometheus would rename one to exported_namespace).
+function labelsOf(namespace: string, name: string): string {
+  return `{sej_namespace="${escapeLabelValue(namespace)}",sej="${escapeLabelValue(name)}"}`;
+}
+
+/** A label value as the text format wants it: backslash, double quote and line feed escaped. */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
 /** What the gauges of a job with this status show; undefined for a job that never fired. */

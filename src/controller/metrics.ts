@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { JobGauges } from './job-metrics.js';
 
 /** What the gauges read at scrape time; the controller supplies it (see Controller). */
 export interface ControllerGauges {
@@ -12,14 +13,31 @@ export interface ControllerGauges {
   leading(): boolean;
 }
 
-// Per-job series name the job by `sej_namespace` and `sej`: a scrape adds the pod's own `namespace` label,
-// which a job's would collide with (Prometheus would rename one to exported_namespace).
-const jobLabels = ['sej_namespace', 'sej'] as const;
-
 /** The controller's Prometheus metrics, on a registry of its own (no global state). */
 export class ControllerMetrics {
   readonly registry = new Registry();
   private gauges: ControllerGauges = { jobs: () => 0, armed: () => 0, awaitingFirstReconcile: () => 0, leading: () => false };
+
+  /**
+   * Everything /metrics serves, in Prometheus' text format, in slices to send as they come: prom-client's
+   * registry, then the per-job gauges.
+   */
+  async *textSlices(): AsyncGenerator<string> {
+    yield await this.registry.metrics();
+    yield* this.perJob.textSlices();
+  }
+
+  /** textSlices() as one string. */
+  async text(): Promise<string> {
+    const slices: string[] = [];
+    for await (const slice of this.textSlices()) slices.push(slice);
+    return slices.join('');
+  }
+
+  /** The Content-Type of text(). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
 
   /** Makes the scrape-time gauges read `gauges`. */
   observe(gauges: ControllerGauges): void {
@@ -60,26 +78,8 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
-  readonly lastSuccess = new Gauge({
-    name: 'ecs_scheduler_last_success_timestamp_seconds',
-    help: 'When a run of the job last succeeded (its last task stopped): status.lastSuccessfulTime, exported by the leader once it reconciled the job.',
-    labelNames: jobLabels,
-    registers: [this.registry],
-  });
-
-  readonly lastRunFailed = new Gauge({
-    name: 'ecs_scheduler_job_last_run_failed',
-    help: 'Per job: 1 while its last run failed (LastRunSucceeded=False), else 0.',
-    labelNames: jobLabels,
-    registers: [this.registry],
-  });
-
-  readonly interval = new Gauge({
-    name: 'ecs_scheduler_job_interval_seconds',
-    help: "Per job: seconds from its last firing to its next (status.nextRun - status.lastScheduleTime); absent once its schedule has ended.",
-    labelNames: jobLabels,
-    registers: [this.registry],
-  });
+  /** The per-job gauges (job-metrics.ts): written by us, not by prom-client, and served after its text. */
+  readonly perJob = new JobGauges();
 
   readonly taskDuration = new Histogram({
     name: 'ecs_scheduler_task_duration_seconds',

@@ -1,14 +1,14 @@
 import { ControllerMetrics } from '../../src/controller/metrics.js';
 
 /**
- * Every metric name the controller's /metrics shows (its registry's text, process metrics included),
+ * Every metric name the controller's /metrics shows (its registry's text and the per-job gauges, process metrics included),
  * histograms' _bucket, _sum and _count series too: what the dashboard and the alerting rules may read.
  */
 export async function exposedMetricNames(): Promise<Set<string>> {
   const metrics = new ControllerMetrics();
   metrics.collectProcessMetrics();
   const names = new Set<string>();
-  for (const line of (await metrics.registry.metrics()).split('\n')) {
+  for (const line of (await metrics.text()).split('\n')) {
     const match = /^# TYPE (\S+) (\S+)$/.exec(line);
     if (match === null) continue;
     const [, name, type] = match as unknown as [string, string, string];
