@@ -51,8 +51,8 @@ interface Entry {
   /** Waiting in `due` for a write slot. */
   queued?: boolean;
   failures: number;
-  /** The job's phase in the spread of routine writes (routinePhaseOf). */
-  phase: number;
+  /** The job's phase in the spread of routine writes (routinePhaseOf), worked out at its first routine write. */
+  phase?: number;
 }
 
 /** Default delay: a change of state shows in status within about a second. */
@@ -69,6 +69,9 @@ export const defaultRoutineDelayMs = 30_000;
  */
 export function isRoutine(written: ScheduledEcsJobStatus, wanted: ScheduledEcsJobStatus): boolean {
   if (written.lastRun === undefined && wanted.lastRun !== undefined) return false;
+  // Part of the essence below, and cheap to compare first: a job's first status (at start-up, every job's)
+  // differs here, and needs no essence built.
+  if (written.resolvedSchedule !== wanted.resolvedSchedule || written.observedGeneration !== wanted.observedGeneration) return false;
   const essence = (status: ScheduledEcsJobStatus): Record<string, unknown> => ({
     ...status,
     lastScheduleTime: undefined,
@@ -149,7 +152,7 @@ export class StatusRecorder implements OverlayStatusWriter {
       // The status the cache holds, as written: not copied, as `wanted` is not (below). A copy of every
       // job's status and run history, at each job's first write after its last was seen, was 1 % of the
       // controller's busy time at 1,000 jobs (docs/benchmarks.md, "Eighth round of issue 8").
-      entry = { written: job.status ?? {}, wanted: {}, failures: 0, phase: routinePhaseOf(uid) };
+      entry = { written: job.status ?? {}, wanted: {}, failures: 0 };
       this.entries.set(uid, entry);
     }
     entry.job = addressOf(job);
@@ -157,13 +160,15 @@ export class StatusRecorder implements OverlayStatusWriter {
     // field it changes replaced, never edited in place) and hands it over last. A copy here cost the
     // largest share of the controller's own CPU once status carried the run history (docs/benchmarks.md).
     entry.wanted = status;
-    this.schedule(entry, this.delayOf(entry));
+    this.schedule(entry, this.delayOf(entry, uid));
   }
 
-  private delayOf(entry: Entry): number {
+  private delayOf(entry: Entry, uid: string): number {
     if (!isRoutine(entry.written, entry.wanted)) return this.flushDelayMs;
     if (this.options.spreadRoutineWrites === false) return this.routineDelayMs;
     const now = this.options.clock.now().getTime();
+    // Not when the entry is made: a hash of the UID, and at start-up every job's first write is not routine.
+    entry.phase ??= routinePhaseOf(uid);
     return routineDueAt(now, this.routineDelayMs, entry.phase) - now;
   }
 
@@ -297,7 +302,7 @@ export class StatusRecorder implements OverlayStatusWriter {
       entry.job = undefined;
       return;
     }
-    const backoff = entry.failures === 0 ? this.delayOf(entry) : Math.min(this.maxRetryMs, this.retryMs * 2 ** (entry.failures - 1));
+    const backoff = entry.failures === 0 ? this.delayOf(entry, uid) : Math.min(this.maxRetryMs, this.retryMs * 2 ** (entry.failures - 1));
     this.schedule(entry, backoff);
   }
 }
