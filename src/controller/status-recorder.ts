@@ -14,7 +14,8 @@ import { sameJson, sameStatus } from './same-status.js';
 // firing from the cache, and this recorder's view of each status is what the syncs read (the overlay).
 // Exactly-once does not rest on these writes: client tokens and the tags of launched tasks do
 // (docs/controller.md, "Exactly once").
-// At most `maxInFlight` patches are in flight; the others wait their turn, oldest first. On taking over
+// At most `maxInFlight` patches are in flight; the others wait their turn, those that record a firing
+// first, then oldest first. On taking over
 // many jobs every one of them wants a first status at once: unbounded, 10,000 patches went out together,
 // timed out behind each other, the Lease renewal with them, and the controller's memory grew past 1.5 GB
 // (docs/benchmarks.md, "Start-up at scale").
@@ -37,6 +38,9 @@ export interface StatusRecorderOptions {
   spreadRoutineWrites?: boolean;
 }
 
+/** The lines of entries waiting for a write slot (StatusRecorder.due). */
+type Line = 'records' | 'rest';
+
 interface Entry {
   /** The job to write the status of; dropped once written, until the next status is recorded. */
   job?: ScheduledEcsJob;
@@ -48,8 +52,8 @@ interface Entry {
   /** When `timer` fires (epoch ms). */
   dueAt?: number;
   inFlight?: Promise<void>;
-  /** Waiting in `due` for a write slot. */
-  queued?: boolean;
+  /** Waiting in this line of `due` for a write slot. */
+  queued?: Line;
   failures: number;
   /** The job's phase in the spread of routine writes (routinePhaseOf), worked out at its first routine write. */
   phase?: number;
@@ -128,8 +132,13 @@ export class StatusRecorder implements OverlayStatusWriter {
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private readonly maxInFlight: number;
-  // Entries whose delay is over, waiting for a write slot.
-  private readonly due = new Fifo<Entry>();
+  // Entries whose delay is over, waiting for a write slot, in two lines: those that record a firing go
+  // first. A leader that takes over 100,000 jobs has a first status to write for each, ten minutes'
+  // worth on a small apiserver; a firing's record waiting behind them showed late, and was lost if the
+  // controller stopped meanwhile, so that the next leader had to look the firing up at ECS (a ListTasks
+  // and a DescribeTasks, from a read quota of 20 a second) before the job could fire again. A first
+  // status that is lost costs nothing: the next leader works it out the same.
+  private readonly due = { records: new Fifo<Entry>(), rest: new Fifo<Entry>() };
   private writing = 0;
   private idle: (() => void)[] = [];
 
@@ -160,7 +169,9 @@ export class StatusRecorder implements OverlayStatusWriter {
     // field it changes replaced, never edited in place) and hands it over last. A copy here cost the
     // largest share of the controller's own CPU once status carried the run history (docs/benchmarks.md).
     entry.wanted = status;
-    this.schedule(entry, this.delayOf(entry, uid));
+    // Waiting already: a firing recorded meanwhile moves it up to the records' line.
+    if (entry.queued === 'rest') this.enqueue(entry);
+    else this.schedule(entry, this.delayOf(entry, uid));
   }
 
   private delayOf(entry: Entry, uid: string): number {
@@ -221,7 +232,11 @@ export class StatusRecorder implements OverlayStatusWriter {
         this.enqueue(entry);
       }),
     );
-    if (this.writing > 0 || this.due.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.writing > 0 || this.dueCount > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private get dueCount(): number {
+    return this.due.records.length + this.due.rest.length;
   }
 
   private settled(entry: Entry): boolean {
@@ -230,7 +245,7 @@ export class StatusRecorder implements OverlayStatusWriter {
 
   /** Writes `entry` in `delayMs`, or sooner if it is due sooner already. */
   private schedule(entry: Entry, delayMs: number): void {
-    if (entry.inFlight !== undefined || entry.queued === true) return;
+    if (entry.inFlight !== undefined || entry.queued !== undefined) return;
     const dueAt = this.options.clock.now().getTime() + delayMs;
     if (entry.timer !== undefined) {
       if ((entry.dueAt ?? 0) <= dueAt) return;
@@ -245,24 +260,28 @@ export class StatusRecorder implements OverlayStatusWriter {
 
   /** Puts `entry` in line for a write slot, and starts what the free slots allow. */
   private enqueue(entry: Entry): void {
-    if (entry.queued === true) return;
-    entry.queued = true;
-    this.due.push(entry);
+    const line: Line = entry.wanted.lastScheduleTime !== entry.written.lastScheduleTime ? 'records' : 'rest';
+    if (entry.queued === 'records' || entry.queued === line) return;
+    // One moved up leaves a stale place in the rest's line, skipped when reached (startWrites).
+    entry.queued = line;
+    this.due[line].push(entry);
     this.startWrites();
   }
 
   private startWrites(): void {
     while (this.writing < this.maxInFlight) {
-      const entry = this.due.shift();
+      const fromRecords = this.due.records.shift();
+      const entry = fromRecords ?? this.due.rest.shift();
       if (entry === undefined) break;
-      entry.queued = false;
+      if (fromRecords === undefined && entry.queued !== 'rest') continue; // moved up, and written since
+      entry.queued = undefined;
       this.writing++;
       void this.flush(entry).finally(() => {
         this.writing--;
         this.startWrites();
       });
     }
-    if (this.writing === 0 && this.due.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.writing === 0 && this.dueCount === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async flush(entry: Entry): Promise<void> {

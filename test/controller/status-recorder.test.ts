@@ -135,6 +135,38 @@ describe('StatusRecorder', () => {
     expect(statuses.backlog).to.equal(0);
   });
 
+  it('writes the statuses that record a firing before the others waiting, and moves one up when a firing is recorded while it waits', async () => {
+    const clock = new FakeClock(created);
+    const started: string[] = [];
+    const answers: (() => void)[] = [];
+    const patcher: StatusPatcher = {
+      patchStatus: (written) =>
+        new Promise<void>((resolve) => {
+          started.push(written.metadata.uid);
+          answers.push(resolve);
+        }),
+    };
+    const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, maxInFlight: 1 });
+    const first = { resolvedSchedule: '7 */5', nextRun: '2026-03-02T09:05:07Z' };
+    for (const uid of ['a', 'b', 'c', 'd']) await statuses.writeStatus(jobWithUid(uid), first);
+    await statuses.writeStatus(jobWithUid('fired'), { ...first, lastScheduleTime: '2026-03-02T09:00:07Z' });
+    clock.advance(1000);
+    await settle();
+    await statuses.writeStatus(jobWithUid('c'), { ...first, lastScheduleTime: '2026-03-02T09:00:07Z' });
+    for (let i = 0; i < 6; i++) {
+      answers.shift()?.();
+      await settle();
+    }
+    expect(started, 'a went out first; then the records, the one recorded while waiting too; then the rest, c not twice').to.deep.equal([
+      'a',
+      'fired',
+      'c',
+      'b',
+      'd',
+    ]);
+    expect(statuses.backlog).to.equal(0);
+  });
+
   describe('routine changes (a successful firing of a job that ran before)', () => {
     const ran: ScheduledEcsJobStatus = {
       lastScheduleTime: '2026-03-02T09:05:00.000Z',
