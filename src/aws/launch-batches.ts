@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { firingKey, type FiringIdentity } from './task-identity.js';
 
 /** RunTask launches at most this many tasks per call. */
@@ -34,7 +34,7 @@ export function launchBatches(options: { uid: string; launchCount: number; attem
   for (let start = 0, i = 0; start < options.launchCount; start += maxTasksPerRunTask, i++) {
     const count = Math.min(maxTasksPerRunTask, options.launchCount - start);
     const identity = `${options.uid}|${firing}|${i}`;
-    batches.push({ index: first + i, count, clientToken: createHash('sha256').update(identity).digest('hex') });
+    batches.push({ index: first + i, count, clientToken: hash('sha256', identity) });
   }
   return batches;
 }
