@@ -18,6 +18,7 @@ import { SqsQueueDepth } from '../aws/queue-depth.js';
 import { systemClock, systemTimers, type Clock } from '../controller/clock.js';
 import { ArmedFirings } from '../controller/armed-firings.js';
 import { Controller, stillWantedIn } from '../controller/controller.js';
+import { defaultYieldEveryMs } from '../controller/work-queue.js';
 import { startHealthServer } from '../controller/health-server.js';
 import { JobInformer } from '../kube/job-informer.js';
 import { KubeEventRecorder } from '../kube/kube-events.js';
@@ -399,6 +400,7 @@ async function runController(settings: ControllerSettings): Promise<number> {
     logger,
     metrics,
     workers: settings.workers,
+    yieldEveryMs: defaultYieldEveryMs,
     armed,
     followers,
   });

@@ -43,6 +43,8 @@ export interface ControllerOptions {
   metrics: ControllerMetrics;
   /** Reconciles running at once (different jobs; one job is never reconciled twice at once). */
   workers?: number;
+  /** Let the event loop run after this long of reconciles back to back (WorkQueueOptions.yieldEveryMs). */
+  yieldEveryMs?: number;
   /** Firings armed ahead of their time, called off when this replica stops firing. */
   armed?: ArmedFirings;
   /** What runs only while this replica leads beside the workers: the task events reader, the task poller. */
@@ -110,7 +112,7 @@ export class Controller {
   startFiring(): void {
     if (this.queue !== undefined) return;
     const { clock, timers, workers = 8 } = this.options;
-    const queue = new WorkQueue({ clock, timers });
+    const queue = new WorkQueue({ clock, timers, ...(this.options.yieldEveryMs !== undefined && { yieldEveryMs: this.options.yieldEveryMs }) });
     this.queue = queue;
     this.options.syncer.beginLeading(clock.now());
     const keys = soonestDueFirst(this.options.informer.keys(), (key) => nextRunOf(this.options.informer.get(key)));

@@ -5,10 +5,25 @@ import { FireTimers } from './fire-timers.js';
 export interface WorkQueueOptions {
   clock: Clock;
   timers: TimerApi;
+  /**
+   * Hand a waiting key out through the event loop (setImmediate) once keys have been handed out without
+   * a pause for this long. Unset: never. A reconcile that only arms a job does no I/O, so workers that
+   * find keys waiting go from one to the next in microtasks, which never let timers or sockets run: a
+   * new leader's sweep of 100,000 jobs held the event loop for seconds, a Lease renewal timed out behind
+   * it, and firings due meanwhile waited (docs/benchmarks.md, "Ninth round of issue 8").
+   */
+  yieldEveryMs?: number;
   /** First retry delay after a failure; doubles with each further failure of the same key. */
   baseRetryMs?: number;
   maxRetryMs?: number;
 }
+
+/**
+ * How long the controller's workers may go from key to key without letting timers and sockets run: a
+ * Lease renewal's answer, a firing's timer. Short next to the 500 ms a firing is armed ahead (and the
+ * 10 s renew deadline); long next to one reconcile (tens to hundreds of microseconds), so the turns cost nothing.
+ */
+export const defaultYieldEveryMs = 10;
 
 /** Which line a key waits in: every `normal` key is handed out before any `low` one. */
 export type Priority = 'normal' | 'low';
@@ -36,6 +51,8 @@ export class WorkQueue {
   private readonly getters: ((key: string | undefined) => void)[] = [];
   private readonly delayed: FireTimers;
   private closed = false;
+  // When the event loop last had a turn, as far as this queue knows (performance.now()).
+  private lastTurn = performance.now();
 
   constructor(private readonly options: WorkQueueOptions) {
     this.delayed = new FireTimers({ clock: options.clock, timers: options.timers, onDue: (key) => this.add(key) });
@@ -93,10 +110,24 @@ export class WorkQueue {
     if (key !== undefined) {
       this.queued.delete(key);
       this.processing.add(key);
-      return Promise.resolve(key);
+      const { yieldEveryMs } = this.options;
+      if (yieldEveryMs === undefined || performance.now() - this.lastTurn < yieldEveryMs) return Promise.resolve(key);
+      // Measured on the monotonic clock, not the injected one: this is how long the CPU was held, not a
+      // time of the schedule.
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          this.lastTurn = performance.now();
+          resolve(key);
+        }),
+      );
     }
     if (this.closed) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.getters.push(resolve));
+    return new Promise((resolve) =>
+      this.getters.push((next) => {
+        this.lastTurn = performance.now();
+        resolve(next);
+      }),
+    );
   }
 
   /** The first key of the normal line, else of the low line, skipping the low line's stale entries. */

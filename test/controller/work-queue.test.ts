@@ -120,6 +120,28 @@ describe('WorkQueue', () => {
     expect(q.depth).to.equal(0);
   });
 
+  it('lets the event loop run between keys handed out back to back, once yieldEveryMs has passed', async () => {
+    const clock = new FakeClock(start);
+    const runWorker = async (q: WorkQueue) => {
+      const seen: string[] = [];
+      setImmediate(() => seen.push('a timer or a socket'));
+      for (let i = 0; i < 100; i++) {
+        const key = (await q.get()) as string;
+        seen.push(key);
+        q.done(key);
+      }
+      return seen;
+    };
+    const fill = (q: WorkQueue) => {
+      for (let i = 0; i < 100; i++) q.add(`default/job-${i}`, 'low');
+      return q;
+    };
+    const yielding = await runWorker(fill(new WorkQueue({ clock, timers: clock, yieldEveryMs: 0 })));
+    expect(yielding.indexOf('a timer or a socket'), 'runs before the second key').to.be.below(2);
+    const holding = await runWorker(fill(new WorkQueue({ clock, timers: clock })));
+    expect(holding, 'unset: the keys in microtasks, the timer after them all').to.not.include('a timer or a socket');
+  });
+
   it('cancel() drops a delayed add', () => {
     const { clock, queue: q } = queue();
     q.addAt('default/a', new Date(start.getTime() + 5000));
