@@ -30,6 +30,20 @@ function jobWithUid(uid: string): ScheduledEcsJob {
   return built;
 }
 
+/** A patcher whose writes wait until answered: the UIDs written, in the order started, and their answers. */
+function heldWrites() {
+  const started: string[] = [];
+  const answers: (() => void)[] = [];
+  const patcher: StatusPatcher = {
+    patchStatus: (written) =>
+      new Promise<void>((resolve) => {
+        started.push(written.metadata.uid);
+        answers.push(resolve);
+      }),
+  };
+  return { clock: new FakeClock(created), started, answers, patcher };
+}
+
 function recorder(routineDelayMs = 1000, spreadRoutineWrites = false) {
   const clock = new FakeClock(created);
   const patcher = new FakePatcher();
@@ -102,16 +116,7 @@ describe('StatusRecorder', () => {
   });
 
   it('keeps at most maxInFlight writes in flight, the others waiting their turn oldest first (flushAll too)', async () => {
-    const clock = new FakeClock(created);
-    const started: string[] = [];
-    const answers: (() => void)[] = [];
-    const patcher: StatusPatcher = {
-      patchStatus: (written) =>
-        new Promise<void>((resolve) => {
-          started.push(written.metadata.uid);
-          answers.push(resolve);
-        }),
-    };
+    const { clock, started, answers, patcher } = heldWrites();
     const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, routineDelayMs: 1000, maxInFlight: 2, spreadRoutineWrites: false });
     const uids = ['a', 'b', 'c', 'd', 'e'];
     for (const uid of uids) await statuses.writeStatus(jobWithUid(uid), { lastScheduleTime: uid });
@@ -136,16 +141,7 @@ describe('StatusRecorder', () => {
   });
 
   it('writes the statuses that record a firing before the others waiting, and moves one up when a firing is recorded while it waits', async () => {
-    const clock = new FakeClock(created);
-    const started: string[] = [];
-    const answers: (() => void)[] = [];
-    const patcher: StatusPatcher = {
-      patchStatus: (written) =>
-        new Promise<void>((resolve) => {
-          started.push(written.metadata.uid);
-          answers.push(resolve);
-        }),
-    };
+    const { clock, started, answers, patcher } = heldWrites();
     const statuses = new StatusRecorder({ patcher, clock, timers: clock, logger: winston.createLogger({ silent: true }), flushDelayMs: 1000, maxInFlight: 1 });
     const first = { resolvedSchedule: '7 */5', nextRun: '2026-03-02T09:05:07Z' };
     for (const uid of ['a', 'b', 'c', 'd']) await statuses.writeStatus(jobWithUid(uid), first);
