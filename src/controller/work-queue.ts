@@ -117,7 +117,10 @@ export class WorkQueue {
       return new Promise((resolve) =>
         setImmediate(() => {
           this.lastTurn = performance.now();
-          resolve(key);
+          if (!this.closed) return resolve(key);
+          // Shut down meanwhile (this replica stopped leading): the key is not handed out.
+          this.processing.delete(key);
+          resolve(undefined);
         }),
       );
     }

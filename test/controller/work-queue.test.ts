@@ -140,6 +140,10 @@ describe('WorkQueue', () => {
     expect(yielding.indexOf('a timer or a socket'), 'runs before the second key').to.be.below(2);
     const holding = await runWorker(fill(new WorkQueue({ clock, timers: clock })));
     expect(holding, 'unset: the keys in microtasks, the timer after them all').to.not.include('a timer or a socket');
+    const stopped = fill(new WorkQueue({ clock, timers: clock, yieldEveryMs: 0 }));
+    const handed = stopped.get();
+    stopped.shutDown();
+    expect(await handed, 'shut down while yielding: no key handed out').to.equal(undefined);
   });
 
   it('cancel() drops a delayed add', () => {
