@@ -11,6 +11,7 @@ import { setCondition } from './conditions.js';
 import type { JobSyncer } from './sync-job.js';
 import { FireTimers } from './fire-timers.js';
 import type { JobGauges } from './job-metrics.js';
+import { firstDueAt } from './first-due.js';
 import { soonestDueFirst } from './start-order.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -114,10 +115,11 @@ export class Controller {
     const { clock, timers, workers = 8 } = this.options;
     const queue = new WorkQueue({ clock, timers, ...(this.options.yieldEveryMs !== undefined && { yieldEveryMs: this.options.yieldEveryMs }) });
     this.queue = queue;
-    this.options.syncer.beginLeading(clock.now());
-    const keys = soonestDueFirst(this.options.informer.keys(), (key) => nextRunOf(this.options.informer.get(key)));
+    const now = clock.now();
+    this.options.syncer.beginLeading(now);
+    const keys = soonestDueFirst(this.options.informer.keys(), (key) => dueAtOf(this.options.informer.get(key), now));
     this.awaitingFirstReconcile = new Set(keys);
-    this.leadingSince = clock.now().getTime();
+    this.leadingSince = now.getTime();
     // At low priority, as the resync: a job already armed whose firing falls due goes ahead of the rest.
     for (const key of keys) queue.add(key, 'low');
     this.workers = Array.from({ length: workers }, () => this.work(queue));
@@ -246,8 +248,9 @@ export function stillWantedIn(cache: JobCache): (firing: { key: string; uid: str
   };
 }
 
-/** status.nextRun of a cached object, if it has one. */
-function nextRunOf(object: KubernetesObject | undefined): string | undefined {
-  const nextRun = (object as { status?: { nextRun?: unknown } } | undefined)?.status?.nextRun;
-  return typeof nextRun === 'string' ? nextRun : undefined;
+/** When a cached job is next due (epoch ms): its status.nextRun, or for a job without one, from its spec. */
+function dueAtOf(object: KubernetesObject | undefined, now: Date): number | undefined {
+  if (object === undefined) return undefined;
+  const nextRun = (object as { status?: { nextRun?: unknown } }).status?.nextRun;
+  return typeof nextRun === 'string' ? Date.parse(nextRun) : firstDueAt(object, now);
 }

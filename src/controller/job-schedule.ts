@@ -1,4 +1,4 @@
-import { resolvedScheduleOf, scheduleOptionsOf, type ScheduledEcsJob } from '../api/index.js';
+import { resolvedScheduleOf, scheduleOptionsOf, type ScheduledEcsJob, type ScheduledEcsJobStatus } from '../api/index.js';
 import { parseSchedule, ScheduleError, type Schedule } from '../schedule/index.js';
 
 export type JobSchedule =
@@ -12,8 +12,15 @@ export type JobSchedule =
 const compiled = new Map<string, JobSchedule>();
 const maxCompiled = 10_000;
 
+/** What of a job its schedule comes from (a ScheduledEcsJob, or a cached object read field by field). */
+export interface ScheduleSource {
+  metadata: Pick<ScheduledEcsJob['metadata'], 'namespace' | 'name'>;
+  spec: Pick<ScheduledEcsJob['spec'], 'schedule' | 'timezone' | 'scheduleStart' | 'scheduleEnd'>;
+  status?: Pick<ScheduledEcsJobStatus, 'schedule' | 'resolvedSchedule'> | undefined;
+}
+
 /** The job's compiled schedule with every `?` resolved, or the reason the controller cannot fire it. */
-export function resolveJobSchedule(job: ScheduledEcsJob): JobSchedule {
+export function resolveJobSchedule(job: ScheduleSource): JobSchedule {
   let resolved: string;
   try {
     resolved = resolvedScheduleOf(job);

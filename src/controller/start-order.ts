@@ -4,17 +4,19 @@
 // jobs due in an hour, and fire late. Soonest due first, upcoming firings go out on time as long as the
 // queue keeps pace with the schedules (docs/benchmarks.md, "Eighth round of issue 8"). A job whose
 // nextRun has passed (its last firing not yet in status when the last leader stopped) counts as due
-// then: it comes before the upcoming ones, as the firing it missed is already late.
+// then: it comes before the upcoming ones, as the firing it missed is already late. A job never
+// reconciled has no nextRun: when it is due is worked out from its spec (first-due.ts).
 
 /**
- * `keys` ordered by their job's next run (`nextRunOf`: status.nextRun as the cache has it), soonest
- * first; keys with none, or none that parses (a new job, a suspended one), before all others, since their
- * next firing is unknown. Keys with the same time keep their order.
+ * `keys` ordered by when their job is next due (`dueAtOf`, epoch ms: its status.nextRun as the cache has
+ * it, or for a job without one its first due time worked out from its spec, firstDueAt), soonest first;
+ * keys with none (a suspended job, a spec without a valid schedule, a nextRun that does not parse) before
+ * all others. Keys with the same time keep their order.
  */
-export function soonestDueFirst(keys: string[], nextRunOf: (key: string) => string | undefined): string[] {
+export function soonestDueFirst(keys: string[], dueAtOf: (key: string) => number | undefined): string[] {
   const dueAt = (key: string) => {
-    const at = Date.parse(nextRunOf(key) ?? '');
-    return Number.isNaN(at) ? -Infinity : at;
+    const at = dueAtOf(key);
+    return at === undefined || Number.isNaN(at) ? -Infinity : at;
   };
   return keys
     .map((key) => ({ key, at: dueAt(key) }))

@@ -114,12 +114,14 @@ describe('Controller', () => {
   });
 
   it('reconciles first the jobs due soonest when it begins leading, whatever order the cache lists them in', async () => {
-    const due = (name: string, nextRun?: string) =>
-      ({ ...job(), metadata: { ...job().metadata, name }, status: nextRun === undefined ? {} : { nextRun } }) as unknown as KubernetesObject;
+    const due = (name: string, nextRun?: string, spec: Partial<ScheduledEcsJob['spec']> = {}) =>
+      ({ ...job(spec), metadata: { ...job().metadata, name }, status: nextRun === undefined ? {} : { nextRun } }) as unknown as KubernetesObject;
     const objects = new Map([
       ['default/in-an-hour', due('in-an-hour', new Date(created.getTime() + 3_600_000).toISOString())],
+      // Never reconciled, so no nextRun: its spec says in five minutes ('0 */5', the clock at 09:00:00).
+      ['default/new', due('new')],
       ['default/in-a-second', due('in-a-second', new Date(created.getTime() + 1_000).toISOString())],
-      ['default/never-scheduled', due('never-scheduled')],
+      ['default/new-suspended', due('new-suspended', undefined, { suspended: true })],
     ]);
     const synced: string[] = [];
     const { controller } = controllerOver(objects, async (j) => {
@@ -128,7 +130,7 @@ describe('Controller', () => {
     });
     controller.startFiring();
     await settle();
-    expect(synced).to.deep.equal(['never-scheduled', 'in-a-second', 'in-an-hour']);
+    expect(synced).to.deep.equal(['new-suspended', 'in-a-second', 'new', 'in-an-hour']);
     await controller.stopFiring();
   });
 

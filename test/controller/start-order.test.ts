@@ -11,7 +11,8 @@ describe('the order a new leader first reconciles its jobs in', () => {
       'default/garbled': 'soon',
       'default/also-in-a-second': '2026-03-02T09:00:01.000Z',
     };
-    expect(soonestDueFirst(Object.keys(nextRun), (key) => nextRun[key])).to.deep.equal([
+    const dueAt = (key: string) => (nextRun[key] === undefined ? undefined : Date.parse(nextRun[key]));
+    expect(soonestDueFirst(Object.keys(nextRun), dueAt)).to.deep.equal([
       'default/new',
       'default/garbled',
       'default/missed',
