@@ -32,7 +32,8 @@ export class Fifo<T> {
   }
 
   clear(): void {
-    this.items = [];
+    // The same array, emptied: a work queue empties after every burst, and a new array each time is garbage.
+    this.items.length = 0;
     this.head = 0;
   }
 }

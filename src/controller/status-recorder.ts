@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { ScheduledEcsJob, ScheduledEcsJobStatus } from '../api/index.js';
 import type { Clock, TimerApi } from './clock.js';
@@ -109,7 +109,8 @@ export function routineDueAt(at: number, delayMs: number, phase: number): number
 
 /** A job's phase for routineDueAt, in [0, 1): stable for its UID, spread evenly across UIDs. */
 export function routinePhaseOf(uid: string): number {
-  return createHash('sha256').update(uid).digest().readUInt32BE(0) / 2 ** 32;
+  // The digest's first 4 bytes as a big-endian integer (its first 8 hex digits), as randomValue reads it.
+  return Number.parseInt(hash('sha256', uid).slice(0, 8), 16) / 2 ** 32;
 }
 
 /** Enough to keep an apiserver busy; few enough that a Lease renewal is not queued behind thousands. */
