@@ -32,7 +32,8 @@
 //   nominal time; lateness is arrival (when the stand-in read the request) minus nominal time, printed
 //   with the time the stand-in handled it (its own queue of a burst included) and how far ahead of the
 //   nominal time the firing's ListTasks arrived (armed firings read the active count early);
-// - CPU of the controller, kube-apiserver, etcd and the local ECS from /proc/<pid>/stat; the controller's
+// - CPU of the controller, kube-apiserver, etcd and the local ECS from /proc/<pid>/stat, the controller's
+//   split between its main thread and its other threads (/proc/<pid>/task/<pid>/stat); the controller's
 //   VmHWM and VmRSS from /proc/<pid>/status; the reconciles it counted (its /metrics, on a free loopback
 //   port given as --health-address, scraped at both ends of the window);
 // - the apiserver's apiserver_request_total, scraped at both ends (its /metrics with the admin token),
@@ -60,7 +61,7 @@ import { checkFirings, type Lateness } from './firing-check.js';
 import { gcInWindow, gcTraceArgs, type GcInWindow } from './gc-trace.js';
 import { startLocalEcsChild, type LocalEcsChild, type ServerReport } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
-import { cpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
+import { cpuSeconds, mainThreadCpuSeconds, mb, memoryOf, stackPids } from './process-stats.js';
 import { keepLog, progress, runBench } from './bench-run.js';
 
 const namespace = 'bench-fire-e2e';
@@ -147,6 +148,8 @@ const scheduleOf = (i: number, options: Options) => options.schedule ?? `${i % 1
 
 interface ProcessCpu {
   controller: number;
+  /** The controller's main thread, the one that runs JavaScript; the rest is V8's and libuv's threads. */
+  controllerMain: number;
   apiserver: number;
   etcd: number;
   localEcs: number;
@@ -185,6 +188,7 @@ interface Running {
 function processCpu(pids: { controller: number; apiserver: number; etcd: number; localEcs: number }): ProcessCpu {
   return {
     controller: cpuSeconds(pids.controller),
+    controllerMain: mainThreadCpuSeconds(pids.controller),
     apiserver: cpuSeconds(pids.apiserver),
     etcd: cpuSeconds(pids.etcd),
     localEcs: cpuSeconds(pids.localEcs),
@@ -405,6 +409,10 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   console.log('\nCPU over the window (user + system, /proc/<pid>/stat)');
   const pct = (s: number) => `${((s / windowSeconds) * 100).toFixed(0)} % of one core`;
   console.log(`  controller       ${controllerCpu.toFixed(2)} s = ${pct(controllerCpu)}; ${perFiringMs.toFixed(2)} ms per firing launched`);
+  const mainCpu = cpu('controllerMain');
+  const msPerFiring = (s: number) => `${((s * 1000) / Math.max(1, check.launched)).toFixed(2)} ms per firing`;
+  console.log(`    main thread    ${mainCpu.toFixed(2)} s, ${msPerFiring(mainCpu)} (JavaScript, and the system calls it makes)`);
+  console.log(`    other threads  ${(controllerCpu - mainCpu).toFixed(2)} s, ${msPerFiring(controllerCpu - mainCpu)} (V8's GC and compiler helpers, libuv's pool)`);
   console.log(`  kube-apiserver   ${cpu('apiserver').toFixed(2)} s = ${pct(cpu('apiserver'))}`);
   console.log(`  etcd             ${cpu('etcd').toFixed(2)} s = ${pct(cpu('etcd'))}`);
   console.log(`  local ECS        ${cpu('localEcs').toFixed(2)} s = ${pct(cpu('localEcs'))} (the stand-in)`);
@@ -447,6 +455,7 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
     early: check.early,
     latenessMs: { p50: check.lateness.p50, p99: check.lateness.p99, max: check.lateness.max },
     controllerCpuSeconds: controllerCpu,
+    controllerMainThreadCpuSeconds: cpu('controllerMain'),
     controllerCpuMsPerFiring: perFiringMs,
     controllerCpuPercent: (controllerCpu / windowSeconds) * 100,
     reconcilesPerFiring: m.reconciles === undefined ? undefined : m.reconciles.count / Math.max(1, check.launched),

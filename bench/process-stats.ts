@@ -15,7 +15,20 @@ const clockTicks = (() => {
 
 /** CPU seconds (user + system, all threads) the process has used so far. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuSecondsIn(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds (user + system) of the process's main thread alone: for node, the thread that runs
+ * JavaScript. The rest of cpuSeconds is other threads': V8's helpers (parallel and concurrent GC,
+ * concurrent compilation) and libuv's pool.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSecondsIn(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
   // After "pid (comm) " the fields start at state (field 3); utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
