@@ -12,7 +12,7 @@
 //   npx tsx bench/startup-e2e.ts [--jobs 10000] [--schedule EXPR] [--create-concurrency 50]
 //                                [--after-seconds 10] [--baseline-seconds 5] [--timeout 900]
 //                                [--workers N] [--no-build | --dist DIR] [--node-args '...']
-//                                [--heap-snapshot DIR] [--restart]
+//                                [--node image | PATH] [--heap-snapshot DIR] [--restart]
 //
 // The jobs are created through the apiserver before the controller starts (creation is not measured).
 // Default schedule: `? ? H`, daily at an hour H twelve hours from now, minute and second spread by `?`, so
@@ -47,7 +47,7 @@ import type { BackgroundProcess } from '../hack/stack/background-process.js';
 import { freePort } from '../hack/stack/free-port.js';
 import { startStack, type Stack } from '../hack/stack/stack.js';
 import { byVerbResource, getText, requestDelta, scrapeRequests, total, type RequestCounts } from './apiserver-requests.js';
-import { adminKubeConfig, applyCrd, buildController, createJobs, logSummary, repo, startController, type CreatedJob } from './e2e-setup.js';
+import { adminKubeConfig, applyCrd, buildController, controllerNode, createJobs, logSummary, nodeVersion, repo, startController, type CreatedJob } from './e2e-setup.js';
 import { checkFirings, type FiringCheck } from './firing-check.js';
 import { startLocalEcsChild, type LocalEcsChild } from './local-ecs-child.js';
 import { StartupWatch } from './next-run-watch.js';
@@ -69,6 +69,8 @@ interface Options {
   build: boolean;
   dist: string;
   nodeArgs: string[];
+  /** The node binary that runs the controller (--node: `image` is the container image's Node 22). */
+  node: string;
   heapSnapshotDir: string | undefined;
   restart: boolean;
 }
@@ -86,6 +88,7 @@ function benchOptions(): Options {
       'no-build': { type: 'boolean', default: false },
       dist: { type: 'string' },
       'node-args': { type: 'string', default: '' },
+      node: { type: 'string' },
       'heap-snapshot': { type: 'string' },
       restart: { type: 'boolean', default: false },
     },
@@ -111,6 +114,7 @@ function benchOptions(): Options {
       ...values['node-args'].split(' ').filter(Boolean),
       ...(heapSnapshotDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapSnapshotDir}`]),
     ],
+    node: controllerNode(values.node),
     heapSnapshotDir,
     restart: values.restart,
   };
@@ -324,6 +328,7 @@ function startBenchController(options: Options, stack: Stack, ecs: LocalEcsChild
     healthAddress: `127.0.0.1:${healthPort}`,
     logLevel: 'info',
     nodeArgs: options.nodeArgs,
+    node: options.node,
     ...(options.workers !== undefined && { workers: options.workers }),
     ...(logName !== undefined && { logName }),
   });
@@ -415,7 +420,7 @@ function printReport(options: Options, m: Measured, source: string, loadStart: n
   console.log(`\nbench/startup-e2e.ts: ${options.jobs} jobs, schedule '${options.schedule}', created in ${m.createSeconds.toFixed(1)} s before the controller started`);
   const quoted = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
   console.log(`command: npx tsx bench/startup-e2e.ts ${quoted.join(' ')}`.trimEnd());
-  console.log(`controller: node ${options.nodeArgs.join(' ')} ${source}`.replace('  ', ' '));
+  console.log(`controller: node ${nodeVersion(options.node)} (${options.node}) ${options.nodeArgs.join(' ')} ${source}`.replace('  ', ' '));
   console.log('real: compiled controller, kube-apiserver, etcd; stand-in: ECS (bench/local-ecs-server.ts, answers at once)');
   console.log(`node ${process.version}, ${cpus().length} cores, load average ${loads(loadStart)} (start) ${loads(loadEnd)} (end)`);
 
@@ -455,6 +460,7 @@ function printReport(options: Options, m: Measured, source: string, loadStart: n
     args: process.argv.slice(2),
     controller: source,
     nodeArgs: options.nodeArgs,
+    controllerNode: nodeVersion(options.node),
     jobs: options.jobs,
     schedule: options.schedule,
     loadStart,
