@@ -376,7 +376,9 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   const check = checkFirings(jobs, m.report, { namespace, from: m.windowStart, to: m.windowEnd, onTimeMs });
   const cpu = (k: keyof ProcessCpu) => m.cpuEnd[k] - m.cpuStart[k];
   const controllerCpu = cpu('controller');
-  const perFiringMs = (controllerCpu * 1000) / Math.max(1, check.launched);
+  // Milliseconds of CPU per firing launched, for `seconds` of CPU over the window.
+  const msPerFiring = (seconds: number) => (seconds * 1000) / Math.max(1, check.launched);
+  const perFiringMs = msPerFiring(controllerCpu);
   const startupMs = m.startup.doneAt === undefined ? undefined : m.startup.doneAt - m.startedAt;
 
   console.log(`\nbench/fire-e2e.ts: ${options.jobs} jobs, ${windowSeconds.toFixed(1)} s window after ${((m.windowStart - m.startedAt) / 1000).toFixed(1)} s of warm-up`);
@@ -410,9 +412,8 @@ function printReport(options: Options, jobs: CreatedJob[], m: Measured, source: 
   const pct = (s: number) => `${((s / windowSeconds) * 100).toFixed(0)} % of one core`;
   console.log(`  controller       ${controllerCpu.toFixed(2)} s = ${pct(controllerCpu)}; ${perFiringMs.toFixed(2)} ms per firing launched`);
   const mainCpu = cpu('controllerMain');
-  const msPerFiring = (s: number) => `${((s * 1000) / Math.max(1, check.launched)).toFixed(2)} ms per firing`;
-  console.log(`    main thread    ${mainCpu.toFixed(2)} s, ${msPerFiring(mainCpu)} (JavaScript, and the system calls it makes)`);
-  console.log(`    other threads  ${(controllerCpu - mainCpu).toFixed(2)} s, ${msPerFiring(controllerCpu - mainCpu)} (V8's GC and compiler helpers, libuv's pool)`);
+  console.log(`    main thread    ${mainCpu.toFixed(2)} s, ${msPerFiring(mainCpu).toFixed(2)} ms per firing (JavaScript, and the system calls it makes)`);
+  console.log(`    other threads  ${(controllerCpu - mainCpu).toFixed(2)} s, ${msPerFiring(controllerCpu - mainCpu).toFixed(2)} ms per firing (V8's GC and compiler helpers, libuv's pool)`);
   console.log(`  kube-apiserver   ${cpu('apiserver').toFixed(2)} s = ${pct(cpu('apiserver'))}`);
   console.log(`  etcd             ${cpu('etcd').toFixed(2)} s = ${pct(cpu('etcd'))}`);
   console.log(`  local ECS        ${cpu('localEcs').toFixed(2)} s = ${pct(cpu('localEcs'))} (the stand-in)`);
